@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                  build ramdisk.ko for the running kernel
+# make KDIR=<headers>   build it for another kernel
+# make check            set up, lint, and run every test in QEMU guests
+#                       booting Debian's 6.1 and 6.12 kernels
+# make demo             boot the 6.12 guest and show the user's workflow
+# make bench            ramdisk against brd and null_blk, in the guests
+# make lint             clang-format, checkpatch, sparse and W=1, both kernels
+# make format           rewrite the sources with the kernel's clang-format
+# make install          modules_install into KDIR's kernel, then depmod
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+SOURCES := ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h
+
+all modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+format:
+	clang-format -i $(SOURCES)
+
+setup:
+	scripts/setup.sh
+
+lint: setup
+	scripts/lint.sh
+
+check: setup
+	scripts/check.sh
+
+demo: setup
+	scripts/demo.sh
+
+bench: setup
+	scripts/bench.sh
+
+.PHONY: all modules clean install format setup lint check demo bench

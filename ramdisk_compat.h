@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels ramdisk supports lives here.
+ *
+ * The driver is written against the 6.12 block API: queue limits are filled
+ * in a struct queue_limits and handed to blk_mq_alloc_disk(). Older kernels
+ * (Debian's 6.1) take the same limits through blk_queue_*() setters after
+ * the disk exists, and need explicitly what 6.12 does by default.
+ *
+ * The Kbuild file probes the target's headers and defines:
+ *   RAMDISK_HAVE_ALLOC_DISK_LIMITS  blk_mq_alloc_disk(set, lim, queuedata),
+ *                                   v6.9 and later (and any backport)
+ */
+#ifndef RAMDISK_COMPAT_H
+#define RAMDISK_COMPAT_H
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+
+/**
+ * ramdisk_alloc_disk - allocate a blk-mq disk with the given queue limits
+ * @set: the tag set the disk's queue uses
+ * @lim: limits as 6.12 understands them; features left at 6.12's defaults
+ *       (non-rotational, no entropy contribution)
+ * @queuedata: stored in the queue's ->queuedata
+ *
+ * May sleep.
+ *
+ * Return: the disk, or an ERR_PTR on failure (never NULL).
+ */
+#ifdef RAMDISK_HAVE_ALLOC_DISK_LIMITS
+static inline struct gendisk *ramdisk_alloc_disk(struct blk_mq_tag_set *set,
+						 struct queue_limits *lim,
+						 void *queuedata)
+{
+	return blk_mq_alloc_disk(set, lim, queuedata);
+}
+#else
+static inline struct gendisk *ramdisk_alloc_disk(struct blk_mq_tag_set *set,
+						 struct queue_limits *lim,
+						 void *queuedata)
+{
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+	struct request_queue *q;
+
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	blk_queue_logical_block_size(q, lim->logical_block_size);
+	blk_queue_physical_block_size(q, lim->physical_block_size);
+	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
+	blk_queue_max_segments(q, lim->max_segments);
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
+	q->limits.discard_granularity = lim->discard_granularity;
+	/* Before 6.11 these were queue flags with the opposite defaults. */
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	return disk;
+}
+#endif
+
+#endif /* RAMDISK_COMPAT_H */

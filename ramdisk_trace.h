@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM ramdisk
+
+#if !defined(RAMDISK_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define RAMDISK_TRACE_H
+
+#include <linux/blk-mq.h>
+#include <linux/tracepoint.h>
+
+/* Long enough for every name blk_op_str() returns ("WRITE_ZEROES"). */
+#define RAMDISK_TRACE_OP_LEN 16
+
+/*
+ * One event per request, emitted by ramdisk_queue_rq() just before it ends
+ * the request: what was asked (operation, sector, bytes), on which hardware
+ * queue, and how it ended (0 or a negative errno). clang-format cannot lay
+ * out the TRACE_EVENT() language, so this part is kept by hand.
+ */
+/* clang-format off */
+TRACE_EVENT(ramdisk_rq_done,
+	    TP_PROTO(struct request *rq, unsigned int hw_queue,
+		     blk_status_t status),
+	    TP_ARGS(rq, hw_queue, status),
+	    TP_STRUCT__entry(__field(dev_t, dev)
+			     __field(unsigned int, hw_queue)
+			     __array(char, op, RAMDISK_TRACE_OP_LEN)
+			     __field(sector_t, sector)
+			     __field(unsigned int, bytes)
+			     __field(int, error)),
+	    TP_fast_assign(__entry->dev = disk_devt(rq->q->disk);
+			   __entry->hw_queue = hw_queue;
+			   strscpy(__entry->op, blk_op_str(req_op(rq)),
+				   RAMDISK_TRACE_OP_LEN);
+			   __entry->sector = blk_rq_pos(rq);
+			   __entry->bytes = blk_rq_bytes(rq);
+			   __entry->error = blk_status_to_errno(status);),
+	    TP_printk("%d,%d hwq=%u %s sector=%llu bytes=%u error=%d",
+		      MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __entry->hw_queue, __entry->op,
+		      (unsigned long long)__entry->sector, __entry->bytes,
+		      __entry->error));
+/* clang-format on */
+
+#endif /* RAMDISK_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE ramdisk_trace
+#include <trace/define_trace.h>

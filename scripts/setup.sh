@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs everything the project needs on a Debian 12 host, idempotently:
+# the host tools from apt, and for each supported kernel series the guest
+# kernel image, its modules and the build headers, unpacked into .cache/
+# (git-ignored). Nothing is installed into /boot and no module is loaded
+# into the host's kernel: the guest kernels only ever run under QEMU.
+#
+# After it has run, .cache/kernel-<series>.env describes each kernel:
+#   KVER     the uname -r of the guest kernel
+#   KDIR     headers to build against (make KDIR=...)
+#   VMLINUZ  the kernel image QEMU boots
+#   MODROOT  a folder holding lib/modules/$KVER with a modules.dep
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$top/.cache
+debs=$cache/debs
+mkdir -p "$debs"
+
+# Series name, then the meta packages that always point at its newest build.
+series_list=("6.1 linux-image-amd64 linux-headers-amd64"
+	     "6.12 linux-image-6.12-amd64 linux-headers-6.12-amd64")
+
+host_packages=(qemu-system-x86 qemu-utils kmod cpio busybox-static fio
+	       e2fsprogs util-linux trace-cmd sparse dwarves clang-format
+	       gcc make libc6-dev libelf-dev bc xz-utils zstd perl python3
+	       gnuplot-nox dkms coccinelle)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+apt_updated=
+apt_update_once() {
+	[ -n "$apt_updated" ] && return
+	log "apt-get update"
+	apt-get update -qq
+	apt_updated=1
+}
+
+install_host_packages() {
+	local missing=() p
+	for p in "${host_packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	apt_update_once
+	log "installing ${missing[*]}"
+	# No recommends: dkms would otherwise pull the host's kernel headers.
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# depends_on PACKAGE PATTERN: the first dependency of PACKAGE matching PATTERN.
+depends_on() {
+	apt-cache depends "$1" 2>/dev/null |
+		sed -n "s/^ *|\{0,1\}Depends: \($2\)\$/\1/p" | head -n1
+}
+
+resolve() {
+	local out
+	out=$(depends_on "$1" "$2")
+	if [ -z "$out" ]; then
+		apt_update_once
+		out=$(depends_on "$1" "$2")
+	fi
+	[ -n "$out" ] || { log "cannot resolve $1"; exit 1; }
+	echo "$out"
+}
+
+# fetch PACKAGE: the path of its .deb in the cache, downloading it once.
+fetch() {
+	local f
+	f=$(ls "$debs/$1"_*.deb 2>/dev/null | head -n1 || true)
+	if [ -z "$f" ]; then
+		(cd "$debs" && apt-get download -qq "$1" 2>/dev/null) ||
+			{ apt_update_once; (cd "$debs" && apt-get download -qq "$1"); }
+		f=$(ls "$debs/$1"_*.deb | head -n1)
+	fi
+	echo "$f"
+}
+
+setup_series() {
+	local series=$1 image_meta=$2 headers_meta=$3
+	local image_pkg headers_pkg common_pkg kbuild_pkg kver root hroot env
+	image_pkg=$(resolve "$image_meta" 'linux-image-[0-9].*')
+	headers_pkg=$(resolve "$headers_meta" 'linux-headers-[0-9].*')
+	kver=${image_pkg#linux-image-}
+	root=$cache/kernels/$kver
+	hroot=$cache/headers/$kver
+	env=$cache/kernel-$series.env
+
+	if [ ! -e "$root/.done" ]; then
+		log "unpacking $image_pkg"
+		rm -rf "$root"
+		mkdir -p "$root"
+		dpkg-deb -x "$(fetch "$image_pkg")" "$root"
+		depmod -b "$root" "$kver"
+		touch "$root/.done"
+	fi
+
+	if [ ! -e "$hroot/.done" ]; then
+		common_pkg=$(resolve "$headers_pkg" 'linux-headers-.*-common')
+		kbuild_pkg=$(resolve "$headers_pkg" 'linux-kbuild-.*')
+		log "unpacking $headers_pkg, $common_pkg, $kbuild_pkg"
+		rm -rf "$hroot"
+		mkdir -p "$hroot"
+		for p in "$headers_pkg" "$common_pkg" "$kbuild_pkg"; do
+			dpkg-deb -x "$(fetch "$p")" "$hroot"
+		done
+		# The arch headers include the common ones by absolute path;
+		# point that include at the unpacked copy.
+		sed -i "s|/usr/src/|$hroot/usr/src/|" \
+			"$hroot/usr/src/linux-headers-$kver/Makefile"
+		touch "$hroot/.done"
+	fi
+
+	cat >"$env.tmp" <<ENV
+KVER=$kver
+KDIR=$hroot/usr/src/linux-headers-$kver
+VMLINUZ=$root/boot/vmlinuz-$kver
+MODROOT=$root
+ENV
+	mv "$env.tmp" "$env"
+}
+
+# Lint tools the kernel does not package: checkpatch.pl with its data files
+# and kernel-doc, taken from the 6.12 source package.
+setup_lint_tools() {
+	local tools=$cache/tools src
+	[ -e "$tools/.done" ] && return
+	log "extracting checkpatch.pl and kernel-doc from linux-source-6.12"
+	src=$(mktemp -d)
+	dpkg-deb --fsys-tarfile "$(fetch linux-source-6.12)" |
+		tar -C "$src" -x --wildcards './usr/src/linux-source-6.12.tar.xz'
+	mkdir -p "$tools"
+	tar -C "$tools" -xf "$src"/usr/src/linux-source-6.12.tar.xz \
+		--strip-components=2 \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch \
+		linux-source-6.12/scripts/kernel-doc
+	rm -rf "$src"
+	touch "$tools/.done"
+}
+
+install_host_packages
+for s in "${series_list[@]}"; do
+	# shellcheck disable=SC2086
+	setup_series $s
+done
+setup_lint_tools
+log "ready: $(cd "$cache" && ls kernel-*.env | tr '\n' ' ')"
