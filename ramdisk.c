@@ -94,6 +94,14 @@ static noinline blk_status_t ramdisk_out_of_range(struct ramdisk_dev *rd,
 	return BLK_STS_IOERR;
 }
 
+static noinline blk_status_t ramdisk_unsupported(struct request *rq)
+{
+	pr_err_ratelimited("operation %s (%u) is not supported\n",
+			   blk_op_str(req_op(rq)),
+			   (__force unsigned int)req_op(rq));
+	return BLK_STS_NOTSUPP;
+}
+
 /* Does not sleep: copies one page-sized segment at a time. */
 static void ramdisk_read(struct ramdisk_dev *rd, struct request *rq)
 {
@@ -158,7 +166,7 @@ static blk_status_t ramdisk_do_request(struct ramdisk_dev *rd,
 		ramdisk_zero(rd, rq);
 		return BLK_STS_OK;
 	default:
-		return BLK_STS_NOTSUPP;
+		return ramdisk_unsupported(rq);
 	}
 }
 
