@@ -35,3 +35,16 @@ build_module() {
 	done
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1
 }
+
+# build_probe SERIES [MAKE ARGS...]: builds the test helper tests/rdprobe
+# for that kernel, in build_dir/rdprobe.
+build_probe() {
+	local dir
+	dir=$(build_dir "$1")/rdprobe
+	load_kernel "$1" || return 1
+	shift
+	mkdir -p "$dir"
+	cp "$top"/tests/rdprobe/{rdprobe.c,Kbuild} "$dir/"
+	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 |
+		grep -v '^Skipping BTF generation'
+}

@@ -26,7 +26,7 @@ series_list=("6.1 linux-image-amd64 linux-headers-amd64"
 host_packages=(qemu-system-x86 qemu-utils kmod cpio busybox-static fio
 	       e2fsprogs util-linux trace-cmd sparse dwarves clang-format
 	       gcc make libc6-dev libelf-dev bc xz-utils zstd perl python3
-	       gnuplot-nox dkms coccinelle)
+	       gnuplot-nox dkms coccinelle fdisk openssl)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

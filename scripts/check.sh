@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, from a bare Debian 12 machine.
+#   1. install what is missing and fetch the kernels (setup.sh)
+#   2. build ramdisk.ko and the test helper for 6.1 and 6.12 (W=1 C=1)
+#   3. the lint gates (lint.sh)
+#   4. boot each kernel in QEMU and run tests/run.sh in it
+#   5. judge each guest's kernel log and taint
+# Every gate and every test case on every kernel counts once in the last
+# line: "N passed, N failed, N skipped". Exit status 1 if anything failed.
+#
+# CHECK_SERIES="6.12" or CHECK_TESTS="030-io.sh" narrow a run.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$top"
+
+passed=0 failed=0 skipped=0
+run_dir=$results/check-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$run_dir"
+
+verdict() { # verdict PASS|FAIL|SKIP TEXT [DETAIL]
+	echo "$1 $2"
+	[ -n "${3:-}" ] && printf '%s\n' "$3" | head -n 20 | sed 's/^/    /'
+	case $1 in
+	PASS) passed=$((passed + 1)) ;;
+	FAIL) failed=$((failed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	esac
+}
+
+"$top/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+"$top/scripts/kvm-probe.sh"
+
+series_list=${CHECK_SERIES:-${SERIES[*]}}
+for s in $series_list; do
+	out=$(build_module "$s" W=1 C=1)
+	probe_out=$(build_probe "$s" W=1 C=1)
+	if [ -e "$(build_dir "$s")/ramdisk.ko" ] &&
+		[ -e "$(build_dir "$s")/rdprobe/rdprobe.ko" ]; then
+		verdict PASS "build: ramdisk.ko and rdprobe.ko for $s"
+	else
+		verdict FAIL "build: ramdisk.ko and rdprobe.ko for $s" "$out$probe_out"
+	fi
+done
+
+while read -r line; do
+	case $line in
+	"lint: "*": clean") verdict PASS "${line% clean}" ;;
+	"lint: "*": FAIL") verdict FAIL "${line% FAIL}" ;;
+	*) echo "    $line" ;;
+	esac
+done < <("$top/scripts/lint.sh" 2>&1)
+
+# Kernel log lines that mean the guest kernel is unwell.
+bad_log=$(sed -n "s/^BAD_KERNEL_LOG='\(.*\)'$/\1/p" "$top/tests/lib.sh")
+# Taint flags allowed: O (out-of-tree module) and E (unsigned module): both
+# come with loading any module built outside Debian's kernel build.
+allowed_taint=$(((1 << 12) | (1 << 13)))
+
+for s in $series_list; do
+	load_kernel "$s"
+	[ -e "$(build_dir "$s")/ramdisk.ko" ] || continue
+	out=$run_dir/$KVER
+	echo "# booting $KVER"
+	# shellcheck disable=SC2086
+	"$top/scripts/guest.sh" -m 6144 -t 1500 "$s" "$out" \
+		tests/run.sh ${CHECK_TESTS:-}
+	status=$?
+	while read -r verdict_word rest; do
+		case $verdict_word in
+		PASS | FAIL | SKIP) verdict "$verdict_word" "[$s] $rest" ;;
+		esac
+	done < <(grep -E '^(PASS|FAIL|SKIP) ' "$out/output.txt")
+	[ $status -eq 0 ] ||
+		verdict FAIL "[$s] the guest finished the tests" "exit status $status; see $out/console.log"
+	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null |
+		grep -E "$bad_log" | sort -u | head -n 10)
+	if [ -z "$bad" ]; then
+		verdict PASS "[$s] kernel log free of WARNING, BUG, Oops and hung tasks"
+	else
+		verdict FAIL "[$s] kernel log free of WARNING, BUG, Oops and hung tasks" "$bad"
+	fi
+	taint=$(cat "$out/tainted" 2>/dev/null || echo missing)
+	if [ "$taint" != missing ] && [ $((taint & ~allowed_taint)) -eq 0 ]; then
+		verdict PASS "[$s] kernel taint is only out-of-tree/unsigned ($taint)"
+	else
+		verdict FAIL "[$s] kernel taint is only out-of-tree/unsigned" "tainted=$taint"
+	fi
+done
+
+echo "# logs: $run_dir"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

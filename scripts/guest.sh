@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest.sh [-m MiB] [-t seconds] [-q] SERIES OUTDIR COMMAND...
+#
+# Boots Debian's SERIES kernel (6.1 or 6.12) in a throwaway QEMU guest that
+# sees the host's root read-only, runs COMMAND with bash in the project
+# folder, and powers off. Everything the guest leaves is in OUTDIR:
+# console.log (serial), output.txt (the command's output), dmesg.txt,
+# tainted, exit-status. -q keeps the command's output off the terminal.
+#
+# Exit status: the command's, or 124 when the guest hit its deadline, or
+# 125 when the guest died before the command finished. The kernel log is
+# judged separately (scripts/check-log.sh).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mem=2048
+timeout=600
+quiet=
+while getopts m:t:q opt; do
+	case $opt in
+	m) mem=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	q) quiet=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 3 ] || { sed -n '4,15p' "$0" >&2; exit 2; }
+series=$1 out=$2
+shift 2
+load_kernel "$series" || exit 2
+initrd=$("$top/scripts/initramfs.sh" "$series") || exit 2
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/{console.log,output.txt,dmesg.txt,tainted,exit-status,watchdog}
+printf '%s\n' "$*" >"$out/cmd.sh"
+: >"$out/output.txt"
+
+# KVM where it really works (a nested /dev/kvm can exist and still hang):
+# scripts/kvm-probe.sh tries it once per machine. GUEST_ACCEL overrides.
+accel=${GUEST_ACCEL:-$(cat "$cache/accel" 2>/dev/null || echo tcg)}
+case $accel in
+kvm) accel="-accel kvm -cpu host" ;;
+*) accel="-accel tcg,thread=${TCG_THREAD:-multi} -cpu ${GUEST_CPU_MODEL:-max}" ;;
+esac
+
+cmdline="console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1"
+cmdline+=" rdtest.init=$top/scripts/guest/init rdtest.top=$top"
+cmdline+=" rdtest.cmd=$out/cmd.sh rdtest.results=$out"
+cmdline+=" rdtest.modroot=$MODROOT rdtest.watchdog=$((timeout - 15))"
+
+# shellcheck disable=SC2086
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 $accel \
+	-smp "${GUEST_CPUS:-2}" -m "$mem" -nodefaults -display none -no-reboot \
+	-serial "file:$out/console.log" \
+	-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$out",mount_tag=results,security_model=none,multidevs=remap \
+	</dev/null &
+qemu=$!
+if [ -z "$quiet" ]; then
+	tail -n +1 --pid=$qemu -f "$out/output.txt" 2>/dev/null
+fi
+wait $qemu
+qemu_status=$?
+
+if [ -e "$out/exit-status" ]; then
+	exit "$(cat "$out/exit-status")"
+elif [ $qemu_status -eq 124 ] || [ -e "$out/watchdog" ]; then
+	echo "guest: $series timed out after ${timeout}s (see $out/console.log)" >&2
+	exit 124
+fi
+echo "guest: $series died before the command finished (see $out/console.log)" >&2
+tail -n 30 "$out/console.log" >&2
+exit 125

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdprobe: a test helper, never part of the driver. It sends one request
+ * straight to a disk's queue, skipping the block core's end-of-device
+ * check, to show how ramdisk treats requests its callers should never send
+ * (past the end, or an operation it does not support).
+ *
+ * It loads only if the request succeeded: otherwise module init returns
+ * the request's errno, so insmod itself reports the outcome.
+ *
+ * blk_execute_rq() warns about read and write requests: it is meant for
+ * passthrough (drv_in, drv_out). The read and write ops exist to show that
+ * warning's cost to a test, and are not used by the test suite.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/file.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+static unsigned int major;
+module_param(major, uint, 0444);
+MODULE_PARM_DESC(major, "Major number of the disk (minor 0).");
+static char *op = "read";
+module_param(op, charp, 0444);
+MODULE_PARM_DESC(op, "read, write, drv_in or drv_out.");
+static unsigned long long sector;
+module_param(sector, ullong, 0444);
+MODULE_PARM_DESC(sector, "First sector of the request.");
+static unsigned int bytes = 512;
+module_param(bytes, uint, 0444);
+MODULE_PARM_DESC(bytes, "Length of the request in bytes.");
+
+/*
+ * Opening a disk by number changed in v6.9 (bdev_file_open_by_dev); the
+ * Kbuild file probes for it. Only the probe needs this, so it lives here.
+ */
+#ifdef RDPROBE_HAVE_BDEV_FILE
+struct rdprobe_handle {
+	struct file *file;
+};
+
+static struct block_device *rdprobe_open(dev_t dev, struct rdprobe_handle *h)
+{
+	h->file = bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(h->file))
+		return ERR_CAST(h->file);
+	return file_bdev(h->file);
+}
+
+static void rdprobe_close(struct rdprobe_handle *h)
+{
+	fput(h->file);
+}
+#else
+struct rdprobe_handle {
+	struct block_device *bdev;
+};
+
+static struct block_device *rdprobe_open(dev_t dev, struct rdprobe_handle *h)
+{
+	h->bdev = blkdev_get_by_dev(dev, FMODE_READ, NULL);
+	return h->bdev;
+}
+
+static void rdprobe_close(struct rdprobe_handle *h)
+{
+	blkdev_put(h->bdev, FMODE_READ);
+}
+#endif
+
+static int rdprobe_parse_op(blk_opf_t *opf)
+{
+	if (!strcmp(op, "read"))
+		*opf = REQ_OP_READ;
+	else if (!strcmp(op, "write"))
+		*opf = REQ_OP_WRITE;
+	else if (!strcmp(op, "drv_in"))
+		*opf = REQ_OP_DRV_IN;
+	else if (!strcmp(op, "drv_out"))
+		*opf = REQ_OP_DRV_OUT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int __init rdprobe_init(void)
+{
+	struct rdprobe_handle handle;
+	struct block_device *bdev;
+	struct request_queue *q;
+	blk_status_t status;
+	struct request *rq;
+	void *buf = NULL;
+	blk_opf_t opf;
+	int err;
+
+	err = rdprobe_parse_op(&opf);
+	if (err) {
+		pr_err("op=%s is not read, write, drv_in or drv_out\n", op);
+		return err;
+	}
+	bdev = rdprobe_open(MKDEV(major, 0), &handle);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	q = bdev_get_queue(bdev);
+
+	rq = blk_mq_alloc_request(q, opf, 0);
+	if (IS_ERR(rq)) {
+		err = PTR_ERR(rq);
+		goto out_close;
+	}
+	if (bytes) {
+		/* What a write stores, so a test can tell if it landed. */
+		buf = kmalloc(bytes, GFP_KERNEL);
+		if (!buf) {
+			err = -ENOMEM;
+			goto out_free_rq;
+		}
+		memset(buf, 0xa5, bytes);
+		err = blk_rq_map_kern(q, rq, buf, bytes, GFP_KERNEL);
+		if (err)
+			goto out_free_buf;
+		/* I/O accounting charges the bio's disk; there must be one. */
+		bio_set_dev(rq->bio, bdev);
+	}
+	rq->__sector = sector;
+
+	status = blk_execute_rq(rq, false);
+	err = blk_status_to_errno(status);
+	pr_info("%s sector %llu bytes %u: error %d\n", op, sector, bytes, err);
+
+out_free_buf:
+	kfree(buf);
+out_free_rq:
+	blk_mq_free_request(rq);
+out_close:
+	rdprobe_close(&handle);
+	return err;
+}
+
+static void __exit rdprobe_exit(void)
+{
+}
+
+module_init(rdprobe_init);
+module_exit(rdprobe_exit);
+
+MODULE_DESCRIPTION("Test helper: one raw request to a disk's queue");
+MODULE_LICENSE("GPL");
