@@ -8,9 +8,12 @@
 # make bench            ramdisk against brd and null_blk, in the guests
 # make lint             clang-format, checkpatch, sparse and W=1, both kernels
 # make format           rewrite the sources with the kernel's clang-format
-# make install          modules_install into KDIR's kernel, then depmod
+# make install          modules_install into KDIR's kernel (updates/), depmod
+# make uninstall        remove what make install put there, depmod
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+DEPMOD_ROOT := $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH))
 
 SOURCES := ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h
 
@@ -20,9 +23,13 @@ all modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod $(DEPMOD_ROOT) -a $(KVER)
+
+uninstall:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/ramdisk.ko*
+	depmod $(DEPMOD_ROOT) -a $(KVER)
 
 format:
 	clang-format -i $(SOURCES)
@@ -42,4 +49,4 @@ demo: setup
 bench: setup
 	scripts/bench.sh
 
-.PHONY: all modules clean install format setup lint check demo bench
+.PHONY: all modules clean install uninstall format setup lint check demo bench

@@ -386,3 +386,4 @@ module_exit(ramdisk_exit);
 MODULE_DESCRIPTION("RAM-backed blk-mq block device");
 MODULE_AUTHOR("The ramdisk developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(RAMDISK_VERSION);

@@ -3,7 +3,9 @@
 #
 # make check: everything, from a bare Debian 12 machine.
 #   1. install what is missing and fetch the kernels (setup.sh)
-#   2. build ramdisk.ko and the test helper for 6.1 and 6.12 (W=1 C=1)
+#   2. build ramdisk.ko and the test helper for 6.1 and 6.12 (W=1 C=1),
+#      build and install it with DKMS into .cache/dkms, and check that
+#      README's parameter table is what modinfo says
 #   3. the lint gates (lint.sh)
 #   4. boot each kernel in QEMU and run tests/run.sh in it
 #   5. judge each guest's kernel log and taint
@@ -41,6 +43,17 @@ for s in $series_list; do
 		verdict PASS "build: ramdisk.ko and rdprobe.ko for $s"
 	else
 		verdict FAIL "build: ramdisk.ko and rdprobe.ko for $s" "$out$probe_out"
+	fi
+	if out=$("$top/scripts/dkms-check.sh" "$s" 2>&1); then
+		verdict PASS "dkms add, build and install for $s"
+	else
+		verdict FAIL "dkms add, build and install for $s" "$out"
+	fi
+	if out=$(python3 "$top/scripts/check-params-doc.py" \
+		"$(build_dir "$s")/ramdisk.ko" README.md 2>&1); then
+		verdict PASS "README parameter table matches modinfo -p ($s)"
+	else
+		verdict FAIL "README parameter table matches modinfo -p ($s)" "$out"
 	fi
 done
 

@@ -5,7 +5,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=$top/.cache
 results=$top/results
 SERIES=(6.1 6.12)
-MODULE_SOURCES=(ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h Kbuild)
+MODULE_SOURCES=(ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h Kbuild dkms.conf)
 
 # load_kernel SERIES: sets KVER, KDIR, VMLINUZ, MODROOT (see setup.sh).
 load_kernel() {

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turns a make bench run (results/bench-*/<series>/raw/*.json) into
+bench.json (every run, plus medians), table.md and chart-<series>.png."""
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import datetime
+
+DEVICES = [("ramdisk", "ramdisk"), ("ram0", "brd"), ("nullb0", "null_blk")]
+
+
+def job_metric(job_name, job):
+    """(value, unit, p50 us, p99 us) of one fio job result."""
+    sides = []
+    if "read" in job_name or "randrw" in job_name:
+        sides.append(job["read"])
+    if "write" in job_name or "randrw" in job_name:
+        sides.append(job["write"])
+    sides = [s for s in sides if s["io_bytes"] > 0]
+    lat = sides[0]["clat_ns"]["percentile"]
+    p50, p99 = lat["50.000000"] / 1000, lat["99.000000"] / 1000
+    if job_name.startswith("seq"):
+        return sum(s["bw"] for s in sides) / 1024, "MiB/s", p50, p99
+    return sum(s["iops"] for s in sides), "IOPS", p50, p99
+
+
+def spread(values):
+    med = statistics.median(values)
+    return 100 * (max(values) - min(values)) / med if med else 0
+
+
+def main(out):
+    report = {"date": datetime.date.today().isoformat(), "kernels": {}}
+    rows = []
+    for series_dir in sorted(glob.glob(os.path.join(out, "*/raw"))):
+        series = os.path.basename(os.path.dirname(series_dir))
+        kdir = os.path.dirname(series_dir)
+        kernel = open(os.path.join(kdir, "kernel")).read().strip()
+        memcpy = dict(l.split() for l in open(os.path.join(kdir, "memcpy.txt")))
+        runs = {}
+        ncpu = None
+        for path in sorted(glob.glob(os.path.join(series_dir, "*.json"))):
+            rnd, rest = os.path.basename(path)[:-5].split("-", 1)
+            job, dev = rest.rsplit("-", 1)
+            data = json.load(open(path))
+            ncpu = ncpu or os.cpu_count()
+            value, unit, p50, p99 = job_metric(job, data["jobs"][0])
+            runs.setdefault(job, {}).setdefault(dev, []).append(
+                {"round": int(rnd), "value": value, "unit": unit,
+                 "p50_us": p50, "p99_us": p99})
+        kern = {"kernel": kernel, "memcpy_mibs": {k: float(v) for k, v in memcpy.items()},
+                "jobs": {}}
+        for job, devs in runs.items():
+            summary = {}
+            for dev, _ in DEVICES:
+                vals = [r["value"] for r in devs.get(dev, [])]
+                if not vals:
+                    continue
+                summary[dev] = {
+                    "median": statistics.median(vals),
+                    "spread_pct": spread(vals),
+                    "p50_us": statistics.median(r["p50_us"] for r in devs[dev]),
+                    "p99_us": statistics.median(r["p99_us"] for r in devs[dev]),
+                    "unit": devs[dev][0]["unit"],
+                    "runs": devs[dev],
+                }
+            kern["jobs"][job] = summary
+            rows.append((series, kernel, job, summary, kern["memcpy_mibs"]))
+        report["kernels"][series] = kern
+    json.dump(report, open(os.path.join(out, "bench.json"), "w"), indent=1)
+    write_table(out, report, rows)
+    for series, kern in report["kernels"].items():
+        write_chart(out, series, kern)
+
+
+JOB_ORDER = ["randread-4k-qd1", "randwrite-4k-qd1", "randread-4k-qd32",
+             "randwrite-4k-qd32", "randread-4k-qd32-allcpus",
+             "randwrite-4k-qd32-allcpus", "randrw-70-30-4k-qd32",
+             "seqread-128k", "seqwrite-128k", "seqread-1m", "seqwrite-1m"]
+
+
+def ordered(jobs):
+    return sorted(jobs, key=lambda j: JOB_ORDER.index(j) if j in JOB_ORDER else 99)
+
+
+def write_table(out, report, rows):
+    lines = [f"Measured {report['date']} by `make bench`, {os.cpu_count()} host CPUs, "
+             "guests with 2 vCPUs under QEMU. Medians of the rounds; spread is "
+             "(max-min)/median. Under TCG emulation the absolute figures mean "
+             "little: the ratios, measured in the same boot, are the result.", ""]
+    for series, kern in report["kernels"].items():
+        mc = kern["memcpy_mibs"]
+        lines += [f"**{kern['kernel']}** (guest memcpy: {mc['memcpy_4k_mibs']:.0f} MiB/s "
+                  f"in 4 KiB blocks, {mc['memcpy_1m_mibs']:.0f} MiB/s in 1 MiB blocks)", "",
+                  "| job | ramdisk | p50/p99 µs | brd | null_blk | ramdisk/brd | ramdisk/null_blk | spread r/b/n |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for job in ordered(kern["jobs"]):
+            s = kern["jobs"][job]
+            r, b, n = s["ramdisk"], s["ram0"], s["nullb0"]
+            unit = r["unit"]
+            extra = ""
+            if unit == "MiB/s":
+                extra = f" ({r['median'] / mc['memcpy_1m_mibs']:.2f}× memcpy)"
+            lines.append(
+                f"| {job} | {r['median']:.0f} {unit}{extra} | {r['p50_us']:.0f}/{r['p99_us']:.0f} "
+                f"| {b['median']:.0f} | {n['median']:.0f} | {r['median'] / b['median']:.2f} "
+                f"| {r['median'] / n['median']:.2f} | {r['spread_pct']:.0f}/{b['spread_pct']:.0f}/{n['spread_pct']:.0f}% |")
+        lines.append("")
+    open(os.path.join(out, "table.md"), "w").write("\n".join(lines))
+
+
+def write_chart(out, series, kern):
+    data = os.path.join(out, f"chart-{series}.dat")
+    with open(data, "w") as f:
+        for job in ordered(kern["jobs"]):
+            s = kern["jobs"][job]
+            b = s["ram0"]["median"]
+            f.write(f"{job} {s['ramdisk']['median'] / b:.3f} 1.0 {s['nullb0']['median'] / b:.3f}\n")
+    png = os.path.join(out, f"chart-{series}.png")
+    script = f"""
+set terminal pngcairo size 1000,480 font ",10"
+set output '{png}'
+set title "{kern['kernel']}: throughput relative to brd (higher is better)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -30 left
+set yrange [0:*]
+set grid ytics
+set key top right
+plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'brd', '' using 4 title 'null\\_blk'
+"""
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: ramdisk against brd and null_blk, side by side in one guest
+# boot per kernel, every job interleaved across the three devices and
+# repeated. Results (fio JSON of every run, bench.json, table.md and one
+# chart per kernel) go to results/bench-<date>/; the table and charts are
+# then copied to docs/bench/ and the table into README.md.
+#
+# BENCH_SERIES, ROUNDS (3), RUNTIME (seconds, 3), SIZE_MIB (256) and
+# BENCH_JOBS (sections of fio-jobs/bench.fio) narrow or widen a run.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$top"
+
+"$top/scripts/setup.sh"
+"$top/scripts/kvm-probe.sh"
+mkdir -p "$cache/tools"
+gcc -O2 -Wall -Wextra -o "$cache/tools/memcpy-bw" tools/memcpy-bw.c
+
+out=$results/bench-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+for s in ${BENCH_SERIES:-${SERIES[*]}}; do
+	build_module "$s" >/dev/null
+	load_kernel "$s"
+	echo "# bench on $KVER"
+	TCG_THREAD=multi "$top/scripts/guest.sh" -m 2048 -t 3000 "$s" "$out/$s" \
+		"BENCH_OUT=$out/$s ROUNDS=${ROUNDS:-3} RUNTIME=${RUNTIME:-3}" \
+		"SIZE_MIB=${SIZE_MIB:-256} BENCH_JOBS='${BENCH_JOBS:-}'" \
+		scripts/guest/bench-run.sh
+	echo "$KVER" >"$out/$s/kernel"
+done
+
+python3 "$top/scripts/bench-report.py" "$out"
+mkdir -p docs/bench
+cp "$out"/table.md "$out"/chart-*.png docs/bench/
+python3 - "$out/table.md" README.md <<'PY'
+import re, sys
+table = open(sys.argv[1]).read().strip()
+readme = open(sys.argv[2]).read()
+new = re.sub(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
+             lambda m: m.group(1) + table + "\n" + m.group(2), readme, flags=re.S)
+open(sys.argv[2], "w").write(new)
+PY
+echo "# results: $out"
