@@ -10,7 +10,8 @@ import subprocess
 import sys
 import datetime
 
-DEVICES = [("ramdisk", "ramdisk"), ("ram0", "brd"), ("nullb0", "null_blk")]
+DEVICES = [("ramdisk", "ramdisk"), ("ram0", "brd"), ("nullb0", "null_blk"),
+           ("ramdisk+trace", "ramdisk, tracepoint on")]
 
 
 def job_metric(job_name, job):
@@ -109,6 +110,12 @@ def write_table(out, report, rows):
                 f"| {job} | {r['median']:.0f} {unit}{extra} | {r['p50_us']:.0f}/{r['p99_us']:.0f} "
                 f"| {b['median']:.0f} | {n['median']:.0f} | {r['median'] / b['median']:.2f} "
                 f"| {r['median'] / n['median']:.2f} | {r['spread_pct']:.0f}/{b['spread_pct']:.0f}/{n['spread_pct']:.0f}% |")
+        traced = [(job, s) for job, s in kern["jobs"].items() if "ramdisk+trace" in s]
+        if traced:
+            lines += ["", "With the `ramdisk:ramdisk_rq_done` event recording (the rows above have it off):", ""]
+            for job, s in traced:
+                on, off = s["ramdisk+trace"]["median"], s["ramdisk"]["median"]
+                lines.append(f"- {job}: {on:.0f} IOPS, {on / off:.2f}× the untraced run")
         lines.append("")
     open(os.path.join(out, "table.md"), "w").write("\n".join(lines))
 

@@ -57,10 +57,16 @@ for s in $series_list; do
 	fi
 done
 
+if out=$(python3 "$top/scripts/check-notes.py" 2>&1); then
+	verdict PASS "chapter-notes name real functions and quote the sources exactly"
+else
+	verdict FAIL "chapter-notes name real functions and quote the sources exactly" "$out"
+fi
+
 while read -r line; do
 	case $line in
-	"lint: "*": clean") verdict PASS "${line% clean}" ;;
-	"lint: "*": FAIL") verdict FAIL "${line% FAIL}" ;;
+	"lint: "*": clean") verdict PASS "${line%: clean}" ;;
+	"lint: "*": FAIL") verdict FAIL "${line%: FAIL}" ;;
 	*) echo "    $line" ;;
 	esac
 done < <("$top/scripts/lint.sh" 2>&1)

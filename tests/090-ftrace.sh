@@ -39,8 +39,9 @@ case_tracefs_graph() {
 }
 
 # Who calls the driver: blk-mq's dispatch (blk_mq_dispatch_rq_list, when
-# requests wait in a queue) or its direct issue (__blk_mq_issue_directly,
-# when the queue is idle, as with one dd at a time).
+# requests wait in a queue) or its direct issue when the queue is idle, as
+# with one dd at a time (__blk_mq_issue_directly on 6.12,
+# __blk_mq_try_issue_directly on 6.1).
 case_tracefs_caller() {
 	load || return 1
 	trace_reset
@@ -56,7 +57,7 @@ case_tracefs_caller() {
 	grep -q '=> ramdisk_queue_rq' /tmp/stack ||
 		fail "no stack trace of ramdisk_queue_rq" || return 1
 	grep -A1 '=> ramdisk_queue_rq' /tmp/stack |
-		grep -Eq '=> (blk_mq_dispatch_rq_list|__blk_mq_issue_directly|blk_mq_try_issue_directly)' ||
+		grep -Eq '=> (blk_mq_dispatch_rq_list|__blk_mq_issue_directly|__blk_mq_try_issue_directly)' ||
 		fail "ramdisk_queue_rq called from: $(grep -m1 -A1 '=> ramdisk_queue_rq' /tmp/stack | tail -n1)"
 }
 

@@ -5,7 +5,7 @@
 # null_blk at the same capacity, prefills them, and runs every job of
 # fio-jobs/bench.fio against every device, interleaved, ROUNDS times.
 # Writes one fio JSON per run to $BENCH_OUT/raw/ and the memcpy ceiling to
-# $BENCH_OUT/memcpy.txt.
+# $BENCH_OUT/memcpy.txt. Then measures what the tracepoint costs when on.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -48,5 +48,20 @@ for round in $(seq "$ROUNDS"); do
 				--output="$raw/$round-$job-$d.json" fio-jobs/bench.fio
 		done
 		echo "round $round: $job done"
+	done
+done
+
+# The cost of the driver's tracepoint: the same jobs on ramdisk with the
+# ramdisk_rq_done event recording into the ring buffer, against the runs
+# above, where it is off (a patched-out jump).
+event=/sys/kernel/tracing/events/ramdisk/ramdisk_rq_done/enable
+for round in $(seq "$ROUNDS"); do
+	for job in randread-4k-qd32 randwrite-4k-qd32; do
+		echo 1 >$event
+		FILENAME=/dev/ramdisk NCPU=$ncpu RUNTIME=$RUNTIME fio \
+			--section="$job" --output-format=json \
+			--output="$raw/$round-$job-ramdisk+trace.json" fio-jobs/bench.fio
+		echo 0 >$event
+		echo "round $round: $job with tracing done"
 	done
 done

@@ -3,6 +3,7 @@
 # Runs inside the demo guest: the workflow of README.md, narrated.
 set -e
 cd "$(dirname "$0")/../.."
+top=$PWD
 ko_dir=.cache/build/$(uname -r)
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -32,21 +33,20 @@ rmmod ramdisk || true
 run umount /mnt/ramdisk
 run e2fsck -fn /dev/ramdisk
 
-step "function_graph of ramdisk_queue_rq (trace-cmd, trimmed)"
-cd /tmp
-trace-cmd record -q -p function_graph -g ramdisk_queue_rq -o /tmp/rd.dat \
-	dd if=/dev/ramdisk of=/dev/null bs=4k count=4 iflag=direct status=none \
-	>/dev/null 2>&1
-trace-cmd report -i /tmp/rd.dat 2>/dev/null | grep -v '^ *cpus=' |
-	grep -vE 'irq|timer|tick|hrtimer|rcu|sched|ktime|jiffies|account|update_' |
-	head -n 16
+cd "$top"
+step "function_graph of ramdisk_queue_rq (scripts/trace graph, trimmed)"
+TRACE_LINES=16 scripts/trace graph -- dd if=/dev/ramdisk of=/dev/null bs=4k \
+	count=4 iflag=direct status=none
 
-step "the driver's tracepoint, one event per request"
-trace-cmd record -q -e ramdisk:ramdisk_rq_done -o /tmp/ev.dat \
-	dd if=/dev/zero of=/dev/ramdisk bs=64k count=2 seek=1 oflag=direct status=none \
-	>/dev/null 2>&1
-trace-cmd report -i /tmp/ev.dat 2>/dev/null | grep ramdisk_rq_done | head -n 4
+step "the driver's tracepoint, one event per request (scripts/trace events)"
+TRACE_LINES=4 scripts/trace events -- dd if=/dev/zero of=/dev/ramdisk bs=64k \
+	count=4 seek=1 oflag=direct status=none
+
+step "per-request latency of a short fio run (scripts/trace latency)"
+scripts/trace latency -o /tmp/lat -- fio --name=lat --filename=/dev/ramdisk \
+	--direct=1 --rw=randrw --bs=4k --size=4M --ioengine=psync --output=/dev/null
 
 step "unload"
+cd "$top/$ko_dir"
 run rmmod ramdisk
 echo "done"

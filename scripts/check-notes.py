@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""check-notes.py: chapter-notes/ stay true to the code. Every function the
+notes name as ramdisk_*() exists in the driver's sources, and every block
+tagged `c excerpt` appears in them verbatim (tabs and all). README links
+every chapter, in order. Prints what drifted; exits 1 if anything did."""
+import glob
+import os
+import re
+import sys
+
+top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sources = "".join(open(os.path.join(top, f)).read() for f in
+                  ("ramdisk.c", "ramdisk.h", "ramdisk_compat.h", "ramdisk_trace.h"))
+defined = set(re.findall(r"\b(ramdisk_\w+)\(", sources))
+problems = []
+chapters = sorted(glob.glob(os.path.join(top, "chapter-notes", "[0-9]*.md")))
+for path in chapters:
+    name = os.path.basename(path)
+    text = open(path).read()
+    for fn in sorted(set(re.findall(r"`(ramdisk_\w+)\(\)`", text))):
+        if fn not in defined:
+            problems.append(f"{name}: names {fn}(), which the driver does not have")
+    for excerpt in re.findall(r"```c excerpt\n(.*?)```", text, re.S):
+        if excerpt not in sources:
+            problems.append(f"{name}: excerpt not found in the sources:\n{excerpt}")
+readme = open(os.path.join(top, "README.md")).read()
+links = re.findall(r"\(chapter-notes/([0-9][^)]*\.md)\)", readme)
+if links != [os.path.basename(c) for c in chapters]:
+    problems.append(f"README links {links}, chapters are "
+                    f"{[os.path.basename(c) for c in chapters]}")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The driver's tracepoint reports exactly the requests it served, errors
+# included, and scripts/trace turns traces into something readable.
+. "$(dirname "$0")/lib.sh"
+
+TRACE=$top/scripts/trace
+
+case_events_match_dd() {
+	load || return 1
+	local major out n=12 seek=100
+	major=$(awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices)
+	# O_DIRECT, one 4 KiB block per write: one request each, in order.
+	out=$(TRACE_LINES=1000 "$TRACE" events -- dd if=/dev/urandom of=$DEV bs=4k count=$n \
+		seek=$seek oflag=direct status=none) || return 1
+	expected=$(for i in $(seq 0 $((n - 1))); do
+		echo "$major,0 WRITE sector=$(((seek + i) * 8)) bytes=4096 error=0"
+	done)
+	got=$(sed -n 's/.*ramdisk_rq_done: *\([0-9,]*\) hwq=[0-9]* \(.*\)/\1 \2/p' <<<"$out")
+	[ "$got" = "$expected" ] ||
+		fail "events differ from the dd: got
+$got
+expected
+$expected"
+}
+
+case_event_error_status() {
+	load || return 1
+	local got
+	got=$("$TRACE" events -- insmod "$PROBE" \
+		"major=$(awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices)" \
+		op=drv_in sector=$((64 * 2048 - 8)) bytes=8192 2>&1)
+	grep -q "DRV_IN sector=$((64 * 2048 - 8)) bytes=8192 error=-5" <<<"$got" ||
+		fail "no EIO event for a read past the end: $got"
+}
+
+case_trace_graph_helper() {
+	load || return 1
+	local out
+	out=$("$TRACE" graph -- dd if=$DEV of=/dev/null bs=4k count=4 \
+		iflag=direct status=none) || return 1
+	grep -Eq 'ramdisk_queue_rq( \[ramdisk\])?\(\) \{' <<<"$out" ||
+		fail "no ramdisk_queue_rq in: $(head -n 5 <<<"$out")" || return 1
+	grep -q blk_mq_start_request <<<"$out" || fail "no callees shown" ||
+		return 1
+	out=$("$TRACE" graph --blk -- dd if=$DEV of=/dev/null bs=4k count=4 \
+		iflag=direct status=none) || return 1
+	grep -q 'submit_bio_noacct' <<<"$out" && grep -q 'ramdisk_queue_rq' <<<"$out" ||
+		fail "--blk graph lacks submit_bio_noacct or the driver: $(head -n 5 <<<"$out")"
+}
+
+case_latency_helper() {
+	load || return 1
+	local out
+	out=$("$TRACE" latency -o /tmp/lat -- fio --name=lat --filename=$DEV \
+		--direct=1 --rw=randrw --bs=4k --size=8M --ioengine=psync \
+		--output=/dev/null) || return 1
+	grep -Eq '^read +[0-9]+ ' <<<"$out" && grep -Eq '^write +[0-9]+ ' <<<"$out" ||
+		fail "latency summary lacks reads or writes: $out" || return 1
+	# 8 MiB in 4 KiB requests: 2048 requests, every one paired.
+	total=$(awk '$1 == "read" || $1 == "write" {s += $2} END {print s}' <<<"$out")
+	expect_eq "requests in the latency summary" "$total" 2048 || return 1
+	[ -s /tmp/lat/latency.png ] || fail "no latency.png"
+}
+
+run_case "ramdisk_rq_done events match a known dd exactly" case_events_match_dd
+run_case "a request past the end shows error=-5 in its event" case_event_error_status
+run_case "scripts/trace graph shows the driver and its callees" case_trace_graph_helper
+run_case "scripts/trace latency pairs every request and draws a histogram" case_latency_helper
