@@ -41,31 +41,30 @@ crossing() {
 	fi
 }
 
+# expect_crossing_eio read|write: a request crossing the end fails with EIO
+# and the driver's log line; leaves the route taken in $ROUTE.
+expect_crossing_eio() {
+	mark
+	ROUTE=$(crossing "$1")
+	[[ $ROUTE == EIO* ]] ||
+		fail "$1 crossing the end: $ROUTE, expected EIO" || return 1
+	dmesg_since | grep -q "ramdisk: sector $((SECTORS - 8)) + 16 is beyond capacity $SECTORS" ||
+		fail "no driver message in: $(dmesg_since | tail -n 3)"
+}
+
 case_write_crossing_end() {
 	load || return 1
 	pattern tail 4096 >/tmp/tail
 	write_at $((SIZE - 4096)) /tmp/tail || return 1
-	mark
-	local got
-	got=$(crossing write)
-	[[ $got == EIO* ]] || fail "write crossing the end: $got, expected EIO" ||
-		return 1
-	dmesg_since | grep -q "ramdisk: sector $((SECTORS - 8)) + 16 is beyond capacity $SECTORS" ||
-		fail "no driver message in: $(dmesg_since | tail -n 3)" || return 1
+	expect_crossing_eio write || return 1
 	expect_data $((SIZE - 4096)) /tmp/tail
 }
 
 case_read_crossing_end() {
 	load || return 1
-	mark
-	local got
-	got=$(crossing read)
-	[[ $got == EIO* ]] || fail "read crossing the end: $got, expected EIO" ||
-		return 1
-	dmesg_since | grep -q "ramdisk: sector $((SECTORS - 8)) + 16 is beyond capacity $SECTORS" ||
-		fail "no driver message in: $(dmesg_since | tail -n 3)" || return 1
+	expect_crossing_eio read || return 1
 	# The block layer logs failed reads and writes (not passthrough).
-	[[ $got != *partition* ]] ||
+	[[ $ROUTE != *partition* ]] ||
 		dmesg_since | grep -q "I/O error, dev ramdisk, sector $((SECTORS - 8)) op 0x0:(READ)" ||
 		fail "no block-layer I/O error line in: $(dmesg_since | tail -n 3)"
 }
