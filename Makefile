@@ -12,7 +12,11 @@
 # make uninstall        remove what make install put there, depmod
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The release whose /lib/modules folder installs go to. Debian's 6.1 headers
+# answer `make kernelrelease` with the upstream version (6.1.192), not the
+# package's (6.1.0-56-amd64); the headers folder's name is reliable.
+KDIR_NAME := $(notdir $(realpath $(KDIR)))
+KVER ?= $(if $(filter linux-headers-%,$(KDIR_NAME)),$(KDIR_NAME:linux-headers-%=%),$(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null))
 DEPMOD_ROOT := $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH))
 
 SOURCES := ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h
@@ -24,7 +28,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_DIR=updates modules_install
 	depmod $(DEPMOD_ROOT) -a $(KVER)
 
 uninstall:

@@ -8,12 +8,13 @@
 T=/sys/kernel/tracing
 GRAPH_ENTRY='ramdisk_queue_rq( \[ramdisk\])?\(\) \{'
 
+# trace_reset: tracefs as a fresh boot has it (tracing on, no tracer).
 trace_reset() {
-	echo 0 >$T/tracing_on
 	echo nop >$T/current_tracer
 	: >$T/set_graph_function
 	: >$T/set_ftrace_filter
 	: >$T/trace
+	echo 1 >$T/tracing_on
 }
 
 case_tracefs_graph() {

@@ -36,6 +36,8 @@ run_case() {
 	# No pipefail: `producer | grep -q` would fail when grep stops reading.
 	reason=$("$fn" 2>&1 >/dev/null)
 	status=$?
+	# Unloading belongs to the case: a warning on rmmod is its failure.
+	cleanup_ramdisk
 	bad=$(dmesg_since | grep -E "$BAD_KERNEL_LOG" | head -n 3)
 	if [ $status -eq 0 ] && [ -n "$bad" ]; then
 		status=1
@@ -47,8 +49,6 @@ run_case() {
 		echo "FAIL $TEST_NAME: $desc"
 		printf '%s\n' "$reason" | tail -n 15 | sed 's/^/    /'
 	fi
-	# Leave the next case a clean slate.
-	cleanup_ramdisk
 	return 0
 }
 
