@@ -5,7 +5,7 @@
 # boot per kernel, every job interleaved across the three devices and
 # repeated. Results (fio JSON of every run, bench.json, table.md and one
 # chart per kernel) go to results/bench-<date>/; the table and charts are
-# then copied to docs/bench/ and the table into README.md.
+# then copied to docs/bench/, and the table into README.md and chapter 8.
 #
 # BENCH_SERIES, ROUNDS (3), RUNTIME (seconds, 3), SIZE_MIB (256) and
 # BENCH_JOBS (sections of fio-jobs/bench.fio) narrow or widen a run.
@@ -34,12 +34,6 @@ done
 python3 "$top/scripts/bench-report.py" "$out"
 mkdir -p docs/bench
 cp "$out"/table.md "$out"/chart-*.png docs/bench/
-python3 - "$out/table.md" README.md <<'PY'
-import re, sys
-table = open(sys.argv[1]).read().strip()
-readme = open(sys.argv[2]).read()
-new = re.sub(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
-             lambda m: m.group(1) + table + "\n" + m.group(2), readme, flags=re.S)
-open(sys.argv[2], "w").write(new)
-PY
+python3 "$top/scripts/bench-publish.py" "$out/table.md" README.md \
+	chapter-notes/08-many-queues.md
 echo "# results: $out"
