@@ -145,7 +145,8 @@ static blk_status_t ramdisk_do_request(struct ramdisk_dev *rd,
 
 	/*
 	 * The block core checks bios against the disk's size, but passthrough
-	 * requests skip that check, and the store must never be overrun.
+	 * requests skip that check, kernels before 6.7 accepted partitions
+	 * reaching past the disk, and the store must never be overrun.
 	 */
 	if (unlikely(sectors > rd->capacity ||
 		     blk_rq_pos(rq) > rd->capacity - sectors))
