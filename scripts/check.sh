@@ -31,6 +31,17 @@ verdict() { # verdict PASS|FAIL|SKIP TEXT [DETAIL]
 	esac
 }
 
+# check_cmd TEXT COMMAND...: one verdict on a command; its output if it fails.
+check_cmd() {
+	local text=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		verdict PASS "$text"
+	else
+		verdict FAIL "$text" "$out"
+	fi
+}
+
 "$top/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 "$top/scripts/kvm-probe.sh"
 
@@ -44,24 +55,15 @@ for s in $series_list; do
 	else
 		verdict FAIL "build: ramdisk.ko and rdprobe.ko for $s" "$out$probe_out"
 	fi
-	if out=$("$top/scripts/dkms-check.sh" "$s" 2>&1); then
-		verdict PASS "dkms add, build and install for $s"
-	else
-		verdict FAIL "dkms add, build and install for $s" "$out"
-	fi
-	if out=$(python3 "$top/scripts/check-params-doc.py" \
-		"$(build_dir "$s")/ramdisk.ko" README.md 2>&1); then
-		verdict PASS "README parameter table matches modinfo -p ($s)"
-	else
-		verdict FAIL "README parameter table matches modinfo -p ($s)" "$out"
-	fi
+	check_cmd "dkms add, build and install for $s" \
+		"$top/scripts/dkms-check.sh" "$s"
+	check_cmd "README parameter table matches modinfo -p ($s)" \
+		python3 "$top/scripts/check-params-doc.py" \
+		"$(build_dir "$s")/ramdisk.ko" README.md
 done
 
-if out=$(python3 "$top/scripts/check-notes.py" 2>&1); then
-	verdict PASS "chapter-notes name real functions and quote the sources exactly"
-else
-	verdict FAIL "chapter-notes name real functions and quote the sources exactly" "$out"
-fi
+check_cmd "chapter-notes name real functions and quote the sources exactly" \
+	python3 "$top/scripts/check-notes.py"
 
 while read -r line; do
 	case $line in

@@ -31,7 +31,7 @@ case_user_io_cut_at_end() {
 crossing() {
 	local last_4k=$((SECTORS - 8))
 	if addpart $DEV 1 $last_4k 16 2>/dev/null; then
-		for i in $(seq 20); do [ -b ${DEV}1 ] && break; sleep 0.1; done
+		wait_for_dev ${DEV}1 >/dev/null 2>&1
 		echo "$(dio "$1" ${DEV}1 0 8192) via a partition past the end"
 		delpart $DEV 1
 	else

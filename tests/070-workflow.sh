@@ -10,7 +10,7 @@ case_workflow() {
 	modprobe ext4 || fail "modprobe ext4 failed" || return 1
 	cd "$(dirname "$KO")" || return 1
 	insmod ramdisk.ko || fail "insmod ramdisk.ko failed" || return 1
-	for i in $(seq 50); do [ -b $DEV ] && break; sleep 0.1; done
+	wait_for_dev || return 1
 	mkfs.ext4 -q /dev/ramdisk || fail "mkfs.ext4 failed" || return 1
 	mkdir -p $MNT
 	mount /dev/ramdisk $MNT || fail "mount failed" || return 1

@@ -13,11 +13,6 @@ DKMS_TREE=$top/.cache/dkms/install/$KVER/updates/dkms
 # staged tree holding one module, a moment.
 STAGE=/tmp/stage
 
-wait_dev() {
-	for i in $(seq 50); do [ -b $DEV ] && return 0; sleep 0.1; done
-	fail "$DEV did not appear"
-}
-
 io_check() {
 	pattern mp 4096 >/tmp/mp
 	write_at 8192 /tmp/mp && expect_data 8192 /tmp/mp
@@ -37,7 +32,7 @@ case_modprobe_dkms() {
 	stage "$DKMS_TREE"/ramdisk.ko* || return 1
 	modprobe -d $STAGE ramdisk size=32M || fail "modprobe ramdisk failed" ||
 		return 1
-	wait_dev || return 1
+	wait_for_dev || return 1
 	expect_eq "module version" "$(cat /sys/module/ramdisk/version)" "$VERSION" &&
 		expect_eq "size" "$(sysattr size)" $((32 << 11)) && io_check || return 1
 	modprobe -d $STAGE -r ramdisk || fail "modprobe -r failed"
@@ -53,12 +48,12 @@ case_modprobe_conf() {
 	sed 's/size=1G/size=48M/' "$top/ramdisk.modprobe.conf" \
 		>/etc/modprobe.d/ramdisk.conf
 	modprobe -d $STAGE ramdisk || fail "modprobe ramdisk failed" || return 1
-	wait_dev || return 1
+	wait_for_dev || return 1
 	expect_eq "size from modprobe.d" "$(cat /sys/module/ramdisk/parameters/size)" \
 		$((48 << 20)) && io_check || return 1
 	modprobe -d $STAGE -r ramdisk || return 1
 	# The command line wins over modprobe.d.
-	modprobe -d $STAGE ramdisk size=8M && wait_dev || return 1
+	modprobe -d $STAGE ramdisk size=8M && wait_for_dev || return 1
 	expect_eq "size from the command line" "$(sysattr size)" $((8 << 11))
 	modprobe -d $STAGE -r ramdisk
 	rm /etc/modprobe.d/ramdisk.conf
@@ -78,7 +73,7 @@ case_make_install() {
 		fail "make install: $(tail -n 5 /tmp/install.log)" || return 1
 	ls $STAGE/lib/modules/$KVER/updates/ramdisk.ko* >/dev/null 2>&1 ||
 		fail "make install left no module in updates/" || return 1
-	modprobe -d $STAGE ramdisk size=16M && wait_dev &&
+	modprobe -d $STAGE ramdisk size=16M && wait_for_dev &&
 		modprobe -d $STAGE -r ramdisk ||
 		fail "modprobe after make install failed" || return 1
 	make -C $src -s uninstall KDIR="$kdir" INSTALL_MOD_PATH=$STAGE \

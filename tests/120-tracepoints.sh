@@ -9,7 +9,7 @@ TRACE=$top/scripts/trace
 case_events_match_dd() {
 	load || return 1
 	local major out n=12 seek=100
-	major=$(awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices)
+	major=$(ramdisk_major)
 	# O_DIRECT, one 4 KiB block per write: one request each, in order.
 	out=$(TRACE_LINES=1000 "$TRACE" events -- dd if=/dev/urandom of=$DEV bs=4k count=$n \
 		seek=$seek oflag=direct status=none) || return 1
@@ -28,7 +28,7 @@ case_event_error_status() {
 	load || return 1
 	local got
 	got=$("$TRACE" events -- insmod "$PROBE" \
-		"major=$(awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices)" \
+		"major=$(ramdisk_major)" \
 		op=drv_in sector=$((64 * 2048 - 8)) bytes=8192 2>&1)
 	grep -q "DRV_IN sector=$((64 * 2048 - 8)) bytes=8192 error=-5" <<<"$got" ||
 		fail "no EIO event for a read past the end: $got"

@@ -62,15 +62,25 @@ cleanup_ramdisk() {
 	return 0
 }
 
+# wait_for_dev [NODE]: waits up to 5 s for a block device node ($DEV).
+wait_for_dev() {
+	local i
+	for i in $(seq 50); do
+		[ -b "${1:-$DEV}" ] && return 0
+		sleep 0.1
+	done
+	fail "${1:-$DEV} did not appear"
+}
+
+# ramdisk_major: the major number ramdisk registered (brd's "ramdisk" is 1).
+ramdisk_major() {
+	awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices
+}
+
 # load [PARAM=VALUE...]: insmod with parameters, and wait for the node.
 load() {
 	insmod "$KO" "$@" || fail "insmod ramdisk.ko $* failed" || return 1
-	local i
-	for i in $(seq 50); do
-		[ -b "$DEV" ] && return 0
-		sleep 0.1
-	done
-	fail "$DEV did not appear after insmod $*"
+	wait_for_dev
 }
 
 # load_errno "PARAMS": loads the module the way insmod does (finit_module)
@@ -94,9 +104,7 @@ PROBE=${PROBE:-$top/.cache/build/$(uname -r)/rdprobe/rdprobe.ko}
 # probe OP SECTOR BYTES: sends one raw request to ramdisk (tests/rdprobe)
 # and prints OK or the errno's name.
 probe() {
-	local major
-	major=$(awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices)
-	KO=$PROBE load_errno "major=$major op=$1 sector=$2 bytes=$3" |
+	KO=$PROBE load_errno "major=$(ramdisk_major) op=$1 sector=$2 bytes=$3" |
 		tee /tmp/probe.out
 	grep -q '^OK$' /tmp/probe.out && rmmod rdprobe
 	return 0
