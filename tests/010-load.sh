@@ -23,7 +23,7 @@ case_defaults() {
 	[ "$(sysattr queue/max_sectors_kb)" -ge 1024 ] ||
 		fail "max_sectors_kb $(sysattr queue/max_sectors_kb) splits 1 MiB I/O"
 	expect_eq "minors (max_part)" "$(cat $SYS/ext_range 2>/dev/null || sysattr range)" 16
-	dmesg_since | grep -q "ramdisk: ramdisk: 67108864 bytes, $NCPU hardware queues of depth 128, 512-byte blocks" ||
+	dmesg_since | grep -q "ramdisk: ramdisk: 67108864 bytes, linear store, $NCPU hardware queues of depth 128, 512-byte blocks" ||
 		fail "no load message in dmesg"
 }
 

@@ -36,7 +36,9 @@ case_bounds() {
 		accept "queue_depth=4096" queue/nr_requests 4096 &&
 		accept "nr_hw_queues=1" queue/nr_requests 128 &&
 		accept "max_part=1" range 1 &&
-		accept "max_part=256" range 256 || return 1
+		accept "max_part=256" range 256 &&
+		accept "backing=linear" allocated_bytes $((64 << 20)) &&
+		accept "backing=pages size=1G" allocated_bytes 0 || return 1
 	load nr_hw_queues="$POSSIBLE" || return 1
 	# blk-mq maps at most one hardware queue per possible CPU.
 	expect_eq "hardware queues" "$(ls $SYS/mq | wc -l)" "$POSSIBLE" &&
@@ -69,7 +71,9 @@ case_invalid() {
 		refuse queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096" &&
 		refuse nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE" &&
 		refuse max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256" &&
-		refuse max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
+		refuse max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256" &&
+		refuse backing=disk EINVAL "backing=disk is invalid: allowed linear or pages" &&
+		refuse backing= EINVAL "backing= is invalid: allowed linear or pages"
 }
 
 case_too_big() {

@@ -50,6 +50,6 @@ case_pattern_4k() {
 	run_section pattern
 }
 
-run_case "fio crc32c verify, bs 512..1M, numjobs=CPUs, every queue used" case_crc32c
-run_case "fio md5 verify, bs 512..1M, numjobs=CPUs" case_md5
-run_case "fio pattern verify with 4096-byte blocks" case_pattern_4k
+run_case_backings "fio crc32c verify, bs 512..1M, numjobs=CPUs, every queue used" case_crc32c
+run_case_backings "fio md5 verify, bs 512..1M, numjobs=CPUs" case_md5
+run_case_backings "fio pattern verify with 4096-byte blocks" case_pattern_4k

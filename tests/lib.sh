@@ -52,6 +52,15 @@ run_case() {
 	return 0
 }
 
+# run_case_backings "what it shows" case_fn: run_case once per backing
+# store, since the data path differs between them.
+run_case_backings() {
+	local backing
+	for backing in linear pages; do
+		BACKING=$backing run_case "$1 [backing=$backing]" "$2"
+	done
+}
+
 skip_case() {
 	echo "SKIP $TEST_NAME: $1 ($2)"
 }
@@ -77,9 +86,12 @@ ramdisk_major() {
 	awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices
 }
 
-# load [PARAM=VALUE...]: insmod with parameters, and wait for the node.
+# load [PARAM=VALUE...]: insmod with parameters (and backing=$BACKING when
+# set), and wait for the node.
 load() {
-	insmod "$KO" "$@" || fail "insmod ramdisk.ko $* failed" || return 1
+	insmod "$KO" ${BACKING:+backing=$BACKING} "$@" ||
+		fail "insmod ramdisk.ko ${BACKING:+backing=$BACKING} $* failed" ||
+		return 1
 	wait_for_dev
 }
 
