@@ -10,7 +10,8 @@ import subprocess
 import sys
 import datetime
 
-DEVICES = [("ramdisk", "ramdisk"), ("ram0", "brd"), ("nullb0", "null_blk"),
+DEVICES = [("ramdisk", "ramdisk"), ("ramdisk+pages", "ramdisk backing=pages"),
+           ("ram0", "brd"), ("nullb0", "null_blk"),
            ("ramdisk+trace", "ramdisk, tracepoint on")]
 
 
@@ -24,7 +25,7 @@ def job_metric(job_name, job):
     sides = [s for s in sides if s["io_bytes"] > 0]
     lat = sides[0]["clat_ns"]["percentile"]
     p50, p99 = lat["50.000000"] / 1000, lat["99.000000"] / 1000
-    if job_name.startswith("seq"):
+    if job_name.startswith(("seq", "firstwrite")):
         return sum(s["bw"] for s in sides) / 1024, "MiB/s", p50, p99
     return sum(s["iops"] for s in sides), "IOPS", p50, p99
 
@@ -78,7 +79,7 @@ def main(out):
         write_chart(out, series, kern)
 
 
-JOB_ORDER = ["randread-4k-qd1", "randwrite-4k-qd1", "randread-4k-qd32",
+JOB_ORDER = ["firstwrite-1m", "randread-4k-qd1", "randwrite-4k-qd1", "randread-4k-qd32",
              "randwrite-4k-qd32", "randread-4k-qd32-allcpus",
              "randwrite-4k-qd32-allcpus", "randrw-70-30-4k-qd32",
              "seqread-128k", "seqwrite-128k", "seqread-1m", "seqwrite-1m"]
@@ -97,19 +98,26 @@ def write_table(out, report, rows):
         mc = kern["memcpy_mibs"]
         lines += [f"**{kern['kernel']}** (guest memcpy: {mc['memcpy_4k_mibs']:.0f} MiB/s "
                   f"in 4 KiB blocks, {mc['memcpy_1m_mibs']:.0f} MiB/s in 1 MiB blocks)", "",
-                  "| job | ramdisk | p50/p99 µs | brd | null_blk | ramdisk/brd | ramdisk/null_blk | spread r/b/n |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| job | ramdisk | p50/p99 µs | pages | brd | null_blk "
+                  "| ramdisk/brd | ramdisk/null_blk | pages/brd | spread r/p/b/n |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for job in ordered(kern["jobs"]):
             s = kern["jobs"][job]
-            r, b, n = s["ramdisk"], s["ram0"], s["nullb0"]
+            r, p, b, n = s["ramdisk"], s["ramdisk+pages"], s["ram0"], s["nullb0"]
             unit = r["unit"]
             extra = ""
             if unit == "MiB/s":
                 extra = f" ({r['median'] / mc['memcpy_1m_mibs']:.2f}× memcpy)"
             lines.append(
                 f"| {job} | {r['median']:.0f} {unit}{extra} | {r['p50_us']:.0f}/{r['p99_us']:.0f} "
-                f"| {b['median']:.0f} | {n['median']:.0f} | {r['median'] / b['median']:.2f} "
-                f"| {r['median'] / n['median']:.2f} | {r['spread_pct']:.0f}/{b['spread_pct']:.0f}/{n['spread_pct']:.0f}% |")
+                f"| {p['median']:.0f} | {b['median']:.0f} | {n['median']:.0f} "
+                f"| {r['median'] / b['median']:.2f} | {r['median'] / n['median']:.2f} "
+                f"| {p['median'] / b['median']:.2f} "
+                f"| {r['spread_pct']:.0f}/{p['spread_pct']:.0f}/{b['spread_pct']:.0f}/{n['spread_pct']:.0f}% |")
+        lines += ["", "ramdisk is the default linear store; pages is ramdisk with "
+                  "`backing=pages`. firstwrite-1m is one pass over freshly loaded "
+                  "devices: for pages, brd and null_blk it includes allocating "
+                  "every page."]
         traced = [(job, s) for job, s in kern["jobs"].items() if "ramdisk+trace" in s]
         if traced:
             lines += ["", "With the `ramdisk:ramdisk_rq_done` event recording (the rows above have it off):", ""]
@@ -118,6 +126,31 @@ def write_table(out, report, rows):
                 lines.append(f"- {job}: {on:.0f} IOPS, {on / off:.2f}× the untraced run")
         lines.append("")
     open(os.path.join(out, "table.md"), "w").write("\n".join(lines))
+    write_pages_table(out, report)
+
+
+PAGES_JOBS = ["firstwrite-1m", "randread-4k-qd32", "randwrite-4k-qd32",
+              "seqread-1m", "seqwrite-1m"]
+
+
+def write_pages_table(out, report):
+    """The two backing stores side by side, for chapter 4."""
+    lines = [f"Measured {report['date']} by `make bench` (2 vCPUs, TCG; medians "
+             "of the rounds; ratios to brd in the same boot).", ""]
+    for kern in report["kernels"].values():
+        lines += [f"**{kern['kernel']}**", "",
+                  "| job | linear | pages | brd | linear/brd | pages/brd | pages/linear |",
+                  "|---|---|---|---|---|---|---|"]
+        for job in PAGES_JOBS:
+            s = kern["jobs"].get(job)
+            if not s:
+                continue
+            r, p, b = (s[d]["median"] for d in ("ramdisk", "ramdisk+pages", "ram0"))
+            unit = s["ramdisk"]["unit"]
+            lines.append(f"| {job} ({unit}) | {r:.0f} | {p:.0f} | {b:.0f} | {r / b:.2f} "
+                         f"| {p / b:.2f} | {p / r:.2f} |")
+        lines.append("")
+    open(os.path.join(out, "table-pages.md"), "w").write("\n".join(lines))
 
 
 def write_chart(out, series, kern):
@@ -126,7 +159,8 @@ def write_chart(out, series, kern):
         for job in ordered(kern["jobs"]):
             s = kern["jobs"][job]
             b = s["ram0"]["median"]
-            f.write(f"{job} {s['ramdisk']['median'] / b:.3f} 1.0 {s['nullb0']['median'] / b:.3f}\n")
+            f.write(f"{job} {s['ramdisk']['median'] / b:.3f} "
+                    f"{s['ramdisk+pages']['median'] / b:.3f} 1.0 {s['nullb0']['median'] / b:.3f}\n")
     png = os.path.join(out, f"chart-{series}.png")
     script = f"""
 set terminal pngcairo size 1000,480 font ",10"
@@ -140,7 +174,7 @@ set xtics rotate by -30 left
 set yrange [0:*]
 set grid ytics
 set key top right
-plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'brd', '' using 4 title 'null\\_blk'
+plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'ramdisk pages', '' using 4 title 'brd', '' using 5 title 'null\\_blk'
 """
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 

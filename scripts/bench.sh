@@ -4,8 +4,9 @@
 # make bench: ramdisk against brd and null_blk, side by side in one guest
 # boot per kernel, every job interleaved across the three devices and
 # repeated. Results (fio JSON of every run, bench.json, table.md and one
-# chart per kernel) go to results/bench-<date>/; the table and charts are
-# then copied to docs/bench/, and the table into README.md and chapter 8.
+# chart per kernel) go to results/bench-<date>/; the tables and charts are
+# then copied to docs/bench/, the main table into README.md and chapter 8,
+# and the comparison of the two backing stores into chapter 4.
 #
 # BENCH_SERIES, ROUNDS (3), RUNTIME (seconds, 3), SIZE_MIB (256) and
 # BENCH_JOBS (sections of fio-jobs/bench.fio) narrow or widen a run.
@@ -33,7 +34,9 @@ done
 
 python3 "$top/scripts/bench-report.py" "$out"
 mkdir -p docs/bench
-cp "$out"/table.md "$out"/chart-*.png docs/bench/
-python3 "$top/scripts/bench-publish.py" "$out/table.md" README.md \
+cp "$out"/table.md "$out"/table-pages.md "$out"/chart-*.png docs/bench/
+python3 "$top/scripts/bench-publish.py" "$out/table.md" bench README.md \
 	chapter-notes/08-many-queues.md
+python3 "$top/scripts/bench-publish.py" "$out/table-pages.md" bench-pages \
+	chapter-notes/04-backing-store.md
 echo "# results: $out"

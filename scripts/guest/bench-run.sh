@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside a bench guest (see scripts/bench.sh): loads ramdisk, brd and
-# null_blk at the same capacity, prefills them, and runs every job of
+# Runs inside a bench guest (see scripts/bench.sh): loads ramdisk (with
+# each backing store), brd and null_blk at the same capacity, times the
+# first write over each fresh device, and runs every job of
 # fio-jobs/bench.fio against every device, interleaved, ROUNDS times.
 # Writes one fio JSON per run to $BENCH_OUT/raw/ and the memcpy ceiling to
 # $BENCH_OUT/memcpy.txt. Then measures what the tracepoint costs when on.
@@ -14,38 +15,99 @@ ncpu=$(nproc)
 raw=$BENCH_OUT/raw
 mkdir -p "$raw"
 
-insmod ".cache/build/$(uname -r)/ramdisk.ko" size=${SIZE_MIB}M
-modprobe brd rd_nr=1 rd_size=$((SIZE_MIB * 1024)) max_part=0
-modprobe null_blk nr_devices=0
+ko=".cache/build/$(uname -r)/ramdisk.ko"
 nb=/sys/kernel/config/nullb/nullb0
-mkdir $nb
-echo $SIZE_MIB >$nb/size
-echo 1 >$nb/memory_backed
-echo 2 >$nb/queue_mode
-echo 0 >$nb/irqmode
-echo "$ncpu" >$nb/submit_queues
-echo 4096 >$nb/blocksize
-echo 1 >$nb/power
-for d in ramdisk ram0 nullb0; do
-	for i in $(seq 50); do [ -b /dev/$d ] && break; sleep 0.1; done
-	# Prefill: brd and null_blk answer reads of holes without copying.
-	dd if=/dev/urandom of=/dev/$d bs=1M count=$SIZE_MIB oflag=direct status=none
-	echo "$d: $(blockdev --getsize64 /dev/$d) bytes, scheduler $(cat /sys/block/$d/queue/scheduler)"
-done
+modprobe null_blk nr_devices=0
+
+wait_node() {
+	local i
+	for i in $(seq 50); do [ -b "/dev/$1" ] && return 0; sleep 0.1; done
+	echo "/dev/$1 did not appear" >&2
+	return 1
+}
+
+# Devices are named as in the result files: ramdisk (linear store),
+# ramdisk+pages (backing=pages; the same /dev/ramdisk, reloaded), ram0
+# (brd), nullb0 (null_blk). One ramdisk is loaded at a time.
+node() { echo "${1%+pages}"; }
+ramdisk_mode=none
+
+# fresh DEVICE: (re)loads it empty.
+fresh() {
+	case $1 in
+	ramdisk | ramdisk+pages)
+		[ "$ramdisk_mode" = none ] || rmmod ramdisk
+		ramdisk_mode=linear
+		[ "$1" = ramdisk+pages ] && ramdisk_mode=pages
+		insmod "$ko" size=${SIZE_MIB}M backing=$ramdisk_mode
+		;;
+	ram0)
+		grep -q '^brd ' /proc/modules && rmmod brd
+		modprobe brd rd_nr=1 rd_size=$((SIZE_MIB * 1024)) max_part=0
+		;;
+	nullb0)
+		if [ -d $nb ]; then
+			echo 0 >$nb/power
+			rmdir $nb
+		fi
+		mkdir $nb
+		echo $SIZE_MIB >$nb/size
+		echo 1 >$nb/memory_backed
+		echo 2 >$nb/queue_mode
+		echo 0 >$nb/irqmode
+		echo "$ncpu" >$nb/submit_queues
+		echo 4096 >$nb/blocksize
+		echo 1 >$nb/power
+		;;
+	esac
+	wait_node "$(node "$1")"
+}
+
+# run ROUND JOB DEVICE: one fio job, its JSON kept under raw/.
+run() {
+	FILENAME=/dev/$(node "$3") NCPU=$ncpu RUNTIME=$RUNTIME fio \
+		--section="$2" --output-format=json \
+		--output="$raw/$1-$2-$3.json" fio-jobs/bench.fio
+}
+
+# use DEVICE: makes sure it is loaded and full. Prefilled because brd and
+# null_blk answer reads of never-written blocks without copying, which
+# would flatter them; for ramdisk this means a reload when the other
+# store is loaded.
+use() {
+	case $1 in
+	ramdisk) [ "$ramdisk_mode" = linear ] && return 0 ;;
+	ramdisk+pages) [ "$ramdisk_mode" = pages ] && return 0 ;;
+	*) return 0 ;;
+	esac
+	fresh "$1"
+	dd if=/dev/urandom of=/dev/ramdisk bs=1M count=$SIZE_MIB oflag=direct status=none
+}
 
 "$top/.cache/tools/memcpy-bw" 2 >"$BENCH_OUT/memcpy.txt"
 cat "$BENCH_OUT/memcpy.txt"
 
-jobs=${BENCH_JOBS:-$(sed -n 's/^\[\(.*\)\]$/\1/p' fio-jobs/bench.fio | grep -v '^global$')}
-devices=(ramdisk ram0 nullb0)
+jobs=${BENCH_JOBS:-$(sed -n 's/^\[\(.*\)\]$/\1/p' fio-jobs/bench.fio |
+	grep -v -e '^global$' -e '^firstwrite-1m$')}
+devices=(ramdisk ramdisk+pages ram0 nullb0)
+ndev=${#devices[@]}
 for round in $(seq "$ROUNDS"); do
+	# Rotate the order each round so no device always runs first. Each
+	# round starts from fresh devices; the first pass fills them.
+	for k in $(seq 0 $((ndev - 1))); do
+		d=${devices[$(((k + round) % ndev))]}
+		fresh "$d"
+		run "$round" firstwrite-1m "$d"
+	done
+	for d in "${devices[@]}"; do
+		echo "$d: $(blockdev --getsize64 "/dev/$(node "$d")") bytes, scheduler $(cat "/sys/block/$(node "$d")/queue/scheduler")"
+	done
+	echo "round $round: firstwrite-1m done"
 	for job in $jobs; do
-		# Rotate the order each round so no device always runs first.
-		for k in 0 1 2; do
-			d=${devices[$(((k + round) % 3))]}
-			FILENAME=/dev/$d NCPU=$ncpu RUNTIME=$RUNTIME fio \
-				--section="$job" --output-format=json \
-				--output="$raw/$round-$job-$d.json" fio-jobs/bench.fio
+		for k in $(seq 0 $((ndev - 1))); do
+			d=${devices[$(((k + round) % ndev))]}
+			use "$d"
+			run "$round" "$job" "$d"
 		done
 		echo "round $round: $job done"
 	done
@@ -55,6 +117,7 @@ done
 # ramdisk_rq_done event recording into the ring buffer, against the runs
 # above, where it is off (a patched-out jump).
 event=/sys/kernel/tracing/events/ramdisk/ramdisk_rq_done/enable
+use ramdisk
 for round in $(seq "$ROUNDS"); do
 	for job in randread-4k-qd32 randwrite-4k-qd32; do
 		echo 1 >$event
