@@ -8,7 +8,7 @@
 # then copied to docs/bench/, the main table into README.md and chapter 8,
 # and the comparison of the two backing stores into chapter 4.
 #
-# BENCH_SERIES, ROUNDS (3), RUNTIME (seconds, 3), SIZE_MIB (256) and
+# BENCH_SERIES, ROUNDS (3), RUNTIME (seconds per job, 5), SIZE_MIB (256) and
 # BENCH_JOBS (sections of fio-jobs/bench.fio) narrow or widen a run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +26,7 @@ for s in ${BENCH_SERIES:-${SERIES[*]}}; do
 	load_kernel "$s"
 	echo "# bench on $KVER"
 	TCG_THREAD=multi "$top/scripts/guest.sh" -m 2048 -t 3000 "$s" "$out/$s" \
-		"BENCH_OUT=$out/$s ROUNDS=${ROUNDS:-3} RUNTIME=${RUNTIME:-3}" \
+		"BENCH_OUT=$out/$s ROUNDS=${ROUNDS:-3} RUNTIME=${RUNTIME:-5}" \
 		"SIZE_MIB=${SIZE_MIB:-256} BENCH_JOBS='${BENCH_JOBS:-}'" \
 		scripts/guest/bench-run.sh
 	echo "$KVER" >"$out/$s/kernel"

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
-: "${BENCH_OUT:?}" "${ROUNDS:=3}" "${RUNTIME:=3}" "${SIZE_MIB:=256}"
+: "${BENCH_OUT:?}" "${ROUNDS:=3}" "${RUNTIME:=5}" "${SIZE_MIB:=256}"
 ncpu=$(nproc)
 raw=$BENCH_OUT/raw
 mkdir -p "$raw"
