@@ -41,7 +41,8 @@ case_trace_graph_helper() {
 		iflag=direct status=none) || return 1
 	grep -Eq 'ramdisk_queue_rq( \[ramdisk\])?\(\) \{' <<<"$out" ||
 		fail "no ramdisk_queue_rq in: $(head -n 5 <<<"$out")" || return 1
-	grep -q blk_mq_start_request <<<"$out" || fail "no callees shown" ||
+	grep -q blk_mq_start_request <<<"$out" ||
+		fail "no callees shown: $(head -n 12 <<<"$out")" ||
 		return 1
 	out=$("$TRACE" graph --blk -- dd if=$DEV of=/dev/null bs=4k count=4 \
 		iflag=direct status=none) || return 1
