@@ -161,7 +161,7 @@ static unsigned int ramdisk_piece(u64 pos, unsigned int len)
 
 /*
  * Does not sleep. RCU keeps the page alive while it is copied even if a
- * discard on another queue removes it meanwhile (ramdisk_pages_free()).
+ * discard on another queue removes it meanwhile (ramdisk_pages_discard()).
  */
 static void ramdisk_pages_copy_out(struct ramdisk_dev *rd, struct page *to,
 				   unsigned int to_off, u64 pos,
@@ -305,8 +305,8 @@ static void ramdisk_pages_zero_piece(struct ramdisk_dev *rd, u64 pos,
  * one just before holds rcu_read_lock(), so the page is freed only after
  * every such reader is done.
  */
-static void ramdisk_pages_free(struct ramdisk_dev *rd, pgoff_t first,
-			       pgoff_t last)
+static void ramdisk_pages_discard(struct ramdisk_dev *rd, pgoff_t first,
+				  pgoff_t last)
 {
 	struct page *page;
 	unsigned long index;
@@ -335,8 +335,8 @@ static void ramdisk_pages_zero(struct ramdisk_dev *rd, struct request *rq)
 		pos = head_end;
 	}
 	if (end - pos >= PAGE_SIZE)
-		ramdisk_pages_free(rd, pos >> PAGE_SHIFT,
-				   (end >> PAGE_SHIFT) - 1);
+		ramdisk_pages_discard(rd, pos >> PAGE_SHIFT,
+				      (end >> PAGE_SHIFT) - 1);
 	pos = max(pos, round_down(end, PAGE_SIZE));
 	if (end > pos)
 		ramdisk_pages_zero_piece(rd, pos, end - pos);
@@ -451,7 +451,7 @@ static void *ramdisk_alloc_store(unsigned long long bytes)
 }
 
 /* May sleep. Only when no I/O can reach the disk any more. */
-static void ramdisk_free_pages(struct ramdisk_dev *rd)
+static void ramdisk_pages_destroy(struct ramdisk_dev *rd)
 {
 	struct page *page;
 	unsigned long index;
@@ -469,7 +469,7 @@ static void ramdisk_free_pages(struct ramdisk_dev *rd)
 static void ramdisk_free_backing(struct ramdisk_dev *rd)
 {
 	if (rd->backing == RAMDISK_BACKING_PAGES)
-		ramdisk_free_pages(rd);
+		ramdisk_pages_destroy(rd);
 	else
 		kvfree(rd->store);
 }
