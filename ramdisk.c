@@ -91,6 +91,14 @@ module_param(backing, charp, 0444);
 	"linear: all memory allocated at load; pages: allocated on write, freed on discard, size may exceed RAM."
 RAMDISK_PARM_DESC(backing, RAMDISK_BACKING_TEXT, RAMDISK_DEFAULT_BACKING, "");
 
+static const char *const ramdisk_backing_names[] = {
+	[RAMDISK_BACKING_LINEAR] = "linear",
+	[RAMDISK_BACKING_PAGES] = "pages",
+};
+
+/* backing, parsed once by ramdisk_check_params(). */
+static enum ramdisk_backing backing_mode;
+
 static int ramdisk_major;
 static struct ramdisk_dev *ramdisk;
 
@@ -513,8 +521,7 @@ static struct ramdisk_dev *ramdisk_add(void)
 		return ERR_PTR(-ENOMEM);
 
 	rd->capacity = size >> SECTOR_SHIFT;
-	rd->backing = sysfs_streq(backing, "pages") ? RAMDISK_BACKING_PAGES :
-						      RAMDISK_BACKING_LINEAR;
+	rd->backing = backing_mode;
 	err = ramdisk_alloc_backing(rd);
 	if (err)
 		goto out_free_dev;
@@ -607,11 +614,13 @@ static int __init ramdisk_check_params(void)
 		       logical_block_size, SECTOR_SIZE, PAGE_SIZE);
 		return -EINVAL;
 	}
-	if (!sysfs_streq(backing, "linear") && !sysfs_streq(backing, "pages")) {
+	err = sysfs_match_string(ramdisk_backing_names, backing);
+	if (err < 0) {
 		pr_err("backing=%s is invalid: allowed linear or pages\n",
 		       backing);
 		return -EINVAL;
 	}
+	backing_mode = err;
 	if (!size || size % logical_block_size) {
 		pr_err("size=%llu is invalid: allowed a non-zero multiple of logical_block_size (%u)\n",
 		       size, logical_block_size);
@@ -633,7 +642,7 @@ static int __init ramdisk_check_params(void)
 	 * into OOM. A page store only needs memory for what is written.
 	 */
 	avail_mib = si_mem_available() >> (20 - PAGE_SHIFT);
-	if (sysfs_streq(backing, "linear") && size >> 20 >= avail_mib) {
+	if (backing_mode == RAMDISK_BACKING_LINEAR && size >> 20 >= avail_mib) {
 		pr_err("size=%llu is more than the %lu MiB of memory available\n",
 		       size, avail_mib);
 		return -ENOMEM;
