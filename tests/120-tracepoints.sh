@@ -64,7 +64,32 @@ case_latency_helper() {
 	[ -s /tmp/lat/latency.png ] || fail "no latency.png"
 }
 
+case_trace_profile_helper() {
+	load || return 1
+	local out n=40 row
+	row() { grep -E "^$1( \[ramdisk\])? +$2 " <<<"$out"; }
+	# One 4 KiB O_DIRECT read is one request: one ramdisk_queue_rq, which
+	# starts and ends it once.
+	out=$(TRACE_LINES=1000 "$TRACE" profile -g ramdisk_queue_rq -- \
+		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none) ||
+		return 1
+	grep -q "^$n top-level calls: median [0-9.]* us" <<<"$out" ||
+		fail "not $n calls of ramdisk_queue_rq: $(head -n 3 <<<"$out")" ||
+		return 1
+	row ramdisk_queue_rq 1.00 && row blk_mq_start_request 1.00 &&
+		row blk_mq_end_request 1.00 ||
+		fail "callees not once per call: $(head -n 12 <<<"$out")" || return 1
+	# Depth 1: the function alone.
+	out=$("$TRACE" profile -g ramdisk_queue_rq -d 1 -- \
+		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none) ||
+		return 1
+	grep -q "^$n top-level calls: .*, 1 traced calls each" <<<"$out" &&
+		[ "$(wc -l <<<"$out")" = 3 ] ||
+		fail "depth 1 traced more than the function: $out"
+}
+
 run_case "ramdisk_rq_done events match a known dd exactly" case_events_match_dd
 run_case "a request past the end shows error=-5 in its event" case_event_error_status
 run_case "scripts/trace graph shows the driver and its callees" case_trace_graph_helper
+run_case "scripts/trace profile counts the driver's calls per request" case_trace_profile_helper
 run_case "scripts/trace latency pairs every request and draws a histogram" case_latency_helper
