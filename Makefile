@@ -6,6 +6,7 @@
 #                       booting Debian's 6.1 and 6.12 kernels
 # make demo             boot the 6.12 guest and show the user's workflow
 # make bench            ramdisk against brd and null_blk, in the guests
+# make profile          where one 4 KiB I/O spends its time, per device
 # make lint             clang-format, checkpatch, sparse and W=1, both kernels
 # make format           rewrite the sources with the kernel's clang-format
 # make install          modules_install into KDIR's kernel (updates/), depmod
@@ -54,4 +55,7 @@ demo: setup
 bench: setup
 	scripts/bench.sh
 
-.PHONY: all modules clean install uninstall format setup lint check demo bench
+profile: setup
+	scripts/profile.sh
+
+.PHONY: all modules clean install uninstall format setup lint check demo bench profile

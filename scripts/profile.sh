@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make profile: where one 4 KiB O_DIRECT read or write of ramdisk, brd and
+# null_blk spends its time, from function_graph traces in one guest boot
+# per kernel (scripts/guest/profile-run.sh). Results go to
+# results/profile-<date>/: the traces' profiles and profile.md, a table of
+# time and traced calls per I/O against brd. The profiles are then copied
+# to docs/bench/profile/ and the table into chapter 8.
+#
+# PROFILE_SERIES and COUNT (calls timed per device, direction and round,
+# 1000) narrow or widen a run.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$top"
+
+"$top/scripts/setup.sh"
+"$top/scripts/kvm-probe.sh"
+
+out=$results/profile-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+# Side by side, as in make check: a single-threaded TCG guest keeps one
+# host core busy. Each guest compares its devices within its own boot.
+pids=()
+for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
+	build_module "$s" >/dev/null
+	load_kernel "$s"
+	echo "# profile on $KVER"
+	mkdir -p "$out/$s"
+	echo "$KVER" >"$out/$s/kernel"
+	"$top/scripts/guest.sh" -q -m 1024 -t 1800 "$s" "$out/$s" \
+		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000}" \
+		scripts/guest/profile-run.sh &
+	pids+=($!)
+done
+for pid in "${pids[@]}"; do
+	wait "$pid" || { echo "profile guest failed: see $out" >&2; exit 1; }
+done
+python3 "$top/scripts/profile-report.py" "$out" >"$out/profile.md"
+for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
+	rm -rf "docs/bench/profile/$s"
+	mkdir -p "docs/bench/profile/$s"
+	cp "$out/$s/profile/"*.txt "docs/bench/profile/$s/"
+done
+python3 "$top/scripts/bench-publish.py" "$out/profile.md" profile \
+	chapter-notes/08-many-queues.md
+echo "# results: $out"
