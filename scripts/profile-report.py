@@ -39,9 +39,9 @@ def main():
           f"by dd, from `make profile` ({datetime.date.today()}; TCG guest). "
           f"Times: medians, each call traced alone; they include the "
           f"tracer's own cost, so compare rows, not absolute figures; "
-          f"/ brd is the ratio of times, above 1 slower than brd. Calls: the median "
-          f"number of kernel functions one call ran, traced all the way "
-          f"down.")
+          f"/ brd is the ratio of times, above 1 slower than brd. Calls: "
+          f"the median number of kernel functions one call ran, traced "
+          f"all the way down.")
     for series_dir in sorted(p for p in out.iterdir() if p.is_dir()):
         prof = series_dir / "profile"
         kernel = (series_dir / "kernel").read_text().strip()
@@ -50,7 +50,7 @@ def main():
               "| read / brd | write / brd |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         rows = {}
-        for node, name in DEVICES:
+        for node, _ in DEVICES:
             rows[node] = {rw: (time(prof, f"{node}-{rw}-1-r*.txt"),
                                headline(prof / f"{node}-{rw}-all.txt")[1])
                           for rw in ("read", "write")}

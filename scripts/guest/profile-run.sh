@@ -30,13 +30,14 @@ profile() {
 }
 
 devices=(ramdisk ram0 nullb0)
+ndev=${#devices[@]}
 for d in "${devices[@]}"; do
 	fresh "$d"
 	dd if=/dev/urandom of="/dev/$d" bs=1M count="$SIZE_MIB" oflag=direct status=none
 done
 for round in $(seq "$ROUNDS"); do
-	for k in 0 1 2; do
-		d=${devices[$(((k + round) % 3))]}
+	for k in $(seq 0 $((ndev - 1))); do
+		d=${devices[$(((k + round) % ndev))]}
 		for rw in read write; do
 			profile "$d" "$rw" 1 "$COUNT" "1-r$round"
 			echo "round $round, $d $rw: $(head -n 1 "$PROFILE_OUT/$d-$rw-1-r$round.txt")"
