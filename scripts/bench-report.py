@@ -89,6 +89,12 @@ def ordered(jobs):
     return sorted(jobs, key=lambda j: JOB_ORDER.index(j) if j in JOB_ORDER else 99)
 
 
+def complete(summary):
+    """Whether a job ran on every device: in a run narrowed by BENCH_JOBS,
+    the tracing runs may be all a job has."""
+    return all(dev in summary for dev, _ in DEVICES[:4])
+
+
 def write_table(out, report, rows):
     lines = [f"Measured {report['date']} by `make bench`, {os.cpu_count()} host CPUs, "
              "guests with 2 vCPUs under QEMU. Medians of the rounds; spread is "
@@ -103,6 +109,8 @@ def write_table(out, report, rows):
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for job in ordered(kern["jobs"]):
             s = kern["jobs"][job]
+            if not complete(s):
+                continue
             r, p, b, n = s["ramdisk"], s["ramdisk+pages"], s["ram0"], s["nullb0"]
             unit = r["unit"]
             extra = ""
@@ -118,7 +126,8 @@ def write_table(out, report, rows):
                   "`backing=pages`. firstwrite-1m is one pass over freshly loaded "
                   "devices: for pages, brd and null_blk it includes allocating "
                   "every page."]
-        traced = [(job, s) for job, s in kern["jobs"].items() if "ramdisk+trace" in s]
+        traced = [(job, s) for job, s in kern["jobs"].items()
+                  if "ramdisk+trace" in s and "ramdisk" in s]
         if traced:
             lines += ["", "With the `ramdisk:ramdisk_rq_done` event recording (the rows above have it off):", ""]
             for job, s in traced:
@@ -143,7 +152,7 @@ def write_pages_table(out, report):
                   "|---|---|---|---|---|---|---|"]
         for job in PAGES_JOBS:
             s = kern["jobs"].get(job)
-            if not s:
+            if not s or not complete(s):
                 continue
             r, p, b = (s[d]["median"] for d in ("ramdisk", "ramdisk+pages", "ram0"))
             unit = s["ramdisk"]["unit"]
@@ -158,6 +167,8 @@ def write_chart(out, series, kern):
     with open(data, "w") as f:
         for job in ordered(kern["jobs"]):
             s = kern["jobs"][job]
+            if not complete(s):
+                continue
             b = s["ram0"]["median"]
             f.write(f"{job} {s['ramdisk']['median'] / b:.3f} "
                     f"{s['ramdisk+pages']['median'] / b:.3f} 1.0 {s['nullb0']['median'] / b:.3f}\n")
