@@ -3,7 +3,8 @@
 """check-notes.py: chapter-notes/ stay true to the code. Every function the
 notes name as ramdisk_*() exists in the driver's sources, and every block
 tagged `c excerpt` appears in them verbatim (tabs and all). README links
-every chapter, in order. Prints what drifted; exits 1 if anything did."""
+every chapter, in order, and the page store's reserve, "1/N of RAM" in
+the prose, is the N of RAMDISK_PAGES_RESERVE_FRACTION. Prints what drifted; exits 1 if anything did."""
 import glob
 import os
 import re
@@ -29,5 +30,11 @@ links = re.findall(r"\(chapter-notes/([0-9][^)]*\.md)\)", readme)
 if links != [os.path.basename(c) for c in chapters]:
     problems.append(f"README links {links}, chapters are "
                     f"{[os.path.basename(c) for c in chapters]}")
+fraction = re.search(r"#define RAMDISK_PAGES_RESERVE_FRACTION (\d+)", sources).group(1)
+for path in [os.path.join(top, "README.md")] + chapters:
+    for stated in re.findall(r"\b1/(\d+) of (?:its )?RAM", open(path).read()):
+        if stated != fraction:
+            problems.append(f"{os.path.basename(path)}: says 1/{stated} of RAM, "
+                            f"RAMDISK_PAGES_RESERVE_FRACTION is {fraction}")
 print("\n".join(problems))
 sys.exit(1 if problems else 0)
