@@ -8,9 +8,8 @@
  * It loads only if the request succeeded: otherwise module init returns
  * the request's errno, so insmod itself reports the outcome.
  *
- * blk_execute_rq() warns about read and write requests: it is meant for
- * passthrough (drv_in, drv_out). The read and write ops exist to show that
- * warning's cost to a test, and are not used by the test suite.
+ * The requests are passthrough (drv_in, drv_out): blk_execute_rq() is
+ * meant for those and warns about plain reads and writes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,9 +22,9 @@
 static unsigned int major;
 module_param(major, uint, 0444);
 MODULE_PARM_DESC(major, "Major number of the disk (minor 0).");
-static char *op = "read";
+static char *op = "drv_in";
 module_param(op, charp, 0444);
-MODULE_PARM_DESC(op, "read, write, drv_in or drv_out.");
+MODULE_PARM_DESC(op, "drv_in or drv_out.");
 static unsigned long long sector;
 module_param(sector, ullong, 0444);
 MODULE_PARM_DESC(sector, "First sector of the request.");
@@ -73,11 +72,7 @@ static void rdprobe_close(struct rdprobe_handle *h)
 
 static int rdprobe_parse_op(blk_opf_t *opf)
 {
-	if (!strcmp(op, "read"))
-		*opf = REQ_OP_READ;
-	else if (!strcmp(op, "write"))
-		*opf = REQ_OP_WRITE;
-	else if (!strcmp(op, "drv_in"))
+	if (!strcmp(op, "drv_in"))
 		*opf = REQ_OP_DRV_IN;
 	else if (!strcmp(op, "drv_out"))
 		*opf = REQ_OP_DRV_OUT;
@@ -99,7 +94,7 @@ static int __init rdprobe_init(void)
 
 	err = rdprobe_parse_op(&opf);
 	if (err) {
-		pr_err("op=%s is not read, write, drv_in or drv_out\n", op);
+		pr_err("op=%s is not drv_in or drv_out\n", op);
 		return err;
 	}
 	bdev = rdprobe_open(MKDEV(major, 0), &handle);
