@@ -7,7 +7,9 @@
 # make demo             boot the 6.12 guest and show the user's workflow
 # make bench            ramdisk against brd and null_blk, in the guests
 # make profile          where one 4 KiB I/O spends its time, per device
-# make lint             clang-format, checkpatch, sparse and W=1, both kernels
+# make lint             C (clang-format, checkpatch, kernel-doc, sparse, W=1 on
+#                       both kernels), shell (shellcheck), Python (flake8);
+#                       needs headers only, no QEMU
 # make format           rewrite the sources with the kernel's clang-format
 # make install          modules_install into KDIR's kernel (updates/), depmod
 # make uninstall        remove what make install put there, depmod
@@ -20,7 +22,8 @@ KDIR_NAME := $(notdir $(realpath $(KDIR)))
 KVER ?= $(if $(filter linux-headers-%,$(KDIR_NAME)),$(KDIR_NAME:linux-headers-%=%),$(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null))
 DEPMOD_ROOT := $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH))
 
-SOURCES := ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h
+# The list lives in scripts/project.sh; read only by the targets that need it.
+SOURCES = $(shell . ./scripts/project.sh && echo $$DRIVER_SOURCES)
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -43,7 +46,10 @@ format:
 setup:
 	scripts/setup.sh
 
-lint: setup
+setup-lint:
+	scripts/setup.sh lint
+
+lint: setup-lint
 	scripts/lint.sh
 
 check: setup
@@ -58,4 +64,4 @@ bench: setup
 profile: setup
 	scripts/profile.sh
 
-.PHONY: all modules clean install uninstall format setup lint check demo bench profile
+.PHONY: all modules clean install uninstall format setup setup-lint lint check demo bench profile

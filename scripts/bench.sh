@@ -12,13 +12,14 @@
 # BENCH_JOBS (sections of fio-jobs/bench.fio) narrow or widen a run; a run
 # narrowed by BENCH_SERIES or BENCH_JOBS leaves the docs alone.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top"
 
 "$top/scripts/setup.sh"
-"$top/scripts/kvm-probe.sh"
-mkdir -p "$cache/tools"
-gcc -O2 -Wall -Wextra -o "$cache/tools/memcpy-bw" tools/memcpy-bw.c
+"$top/vm/kvm-probe.sh"
+mkdir -p "$cache/build"
+gcc -O2 -Wall -Wextra -o "$cache/build/memcpy-bw" bench/memcpy-bw.c
 
 out=$results/bench-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -26,22 +27,22 @@ for s in ${BENCH_SERIES:-${SERIES[*]}}; do
 	build_module "$s" >/dev/null
 	load_kernel "$s"
 	echo "# bench on $KVER"
-	TCG_THREAD=multi "$top/scripts/guest.sh" -m 2048 -t 3000 "$s" "$out/$s" \
+	TCG_THREAD=multi "$top/vm/guest.sh" -m 2048 -t 3000 "$s" "$out/$s" \
 		"BENCH_OUT=$out/$s ROUNDS=${ROUNDS:-3} RUNTIME=${RUNTIME:-5}" \
 		"SIZE_MIB=${SIZE_MIB:-256} BENCH_JOBS='${BENCH_JOBS:-}'" \
-		scripts/guest/bench-run.sh
+		bench/guest-bench.sh
 	echo "$KVER" >"$out/$s/kernel"
 done
 
-python3 "$top/scripts/bench-report.py" "$out"
+python3 "$top/bench/bench-report.py" "$out"
 # A run narrowed to one kernel or some jobs would leave the docs with part
 # of a table: they take whole runs.
 if [ -z "${BENCH_SERIES:-}${BENCH_JOBS:-}" ]; then
 	mkdir -p docs/bench
 	cp "$out"/table.md "$out"/table-pages.md "$out"/chart-*.png docs/bench/
-	python3 "$top/scripts/bench-publish.py" "$out/table.md" bench README.md \
+	python3 "$top/bench/publish.py" "$out/table.md" bench README.md \
 		chapter-notes/08-many-queues.md
-	python3 "$top/scripts/bench-publish.py" "$out/table-pages.md" \
+	python3 "$top/bench/publish.py" "$out/table-pages.md" \
 		bench-pages chapter-notes/04-backing-store.md
 fi
 echo "# results: $out"

@@ -3,19 +3,23 @@
 #
 # make check: everything, from a bare Debian 12 machine.
 #   1. install what is missing and fetch the kernels (setup.sh)
-#   2. build ramdisk.ko and the test helper for 6.1 and 6.12 (W=1 C=1),
-#      build and install it with DKMS into .cache/dkms, and check that
-#      README's parameter table is what modinfo says
-#   3. the lint gates (lint.sh)
-#   4. boot each kernel in QEMU and run tests/run.sh in it
-#   5. judge each guest's kernel log and taint
+#   2. the lint gates (lint.sh), whose W=1 C=2 build of ramdisk.ko for
+#      6.1 and 6.12 is the module tested below
+#   3. per kernel: the test helper, DKMS build and install into
+#      .cache/dkms, README's parameter table against modinfo
+#   4. the docs against the code (doc-checks/notes.py)
+#   5. boot each kernel in QEMU and run tests/run.sh in it (KTAP)
+#   6. judge each guest's kernel log and taint
+#   7. a copy of the tree under /tmp, through a symlink, boots a guest
+#      and passes 010-load; a path kbuild cannot use is refused at once
 # Every gate and every test case on every kernel counts once in the last
 # line: "N passed, N failed, N skipped". Exit status 1 if anything failed.
 #
 # CHECK_SERIES="6.12" or CHECK_TESTS="030-io.sh" narrow a run.
 set -uo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-cd "$top"
+cd "$top" || exit
 
 passed=0 failed=0 skipped=0
 run_dir=$results/check-$(date +%Y%m%d-%H%M%S)
@@ -43,27 +47,7 @@ check_cmd() {
 }
 
 "$top/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
-"$top/scripts/kvm-probe.sh"
-
-series_list=${CHECK_SERIES:-${SERIES[*]}}
-for s in $series_list; do
-	out=$(build_module "$s" W=1 C=1)
-	probe_out=$(build_probe "$s" W=1 C=1)
-	if [ -e "$(build_dir "$s")/ramdisk.ko" ] &&
-		[ -e "$(build_dir "$s")/rdprobe/rdprobe.ko" ]; then
-		verdict PASS "build: ramdisk.ko and rdprobe.ko for $s"
-	else
-		verdict FAIL "build: ramdisk.ko and rdprobe.ko for $s" "$out$probe_out"
-	fi
-	check_cmd "dkms add, build and install for $s" \
-		"$top/scripts/dkms-check.sh" "$s"
-	check_cmd "README parameter table matches modinfo -p ($s)" \
-		python3 "$top/scripts/check-params-doc.py" \
-		"$(build_dir "$s")/ramdisk.ko" README.md
-done
-
-check_cmd "chapter-notes name real functions and quote the sources exactly" \
-	python3 "$top/scripts/check-notes.py"
+"$top/vm/kvm-probe.sh"
 
 while read -r line; do
 	case $line in
@@ -73,8 +57,26 @@ while read -r line; do
 	esac
 done < <("$top/scripts/lint.sh" 2>&1)
 
-# Kernel log lines that mean the guest kernel is unwell.
-bad_log=$(sed -n "s/^BAD_KERNEL_LOG='\(.*\)'$/\1/p" "$top/tests/lib.sh")
+series_list=${CHECK_SERIES:-$SERIES}
+for s in $series_list; do
+	load_kernel "$s"
+	out=$(build_probe "$s" W=1 C=1)
+	if [ -e "$(build_dir "$KVER")/ramdisk.ko" ] &&
+		[ -e "$(build_dir "$KVER")/rdprobe/rdprobe.ko" ]; then
+		verdict PASS "build: ramdisk.ko and rdprobe.ko for $s"
+	else
+		verdict FAIL "build: ramdisk.ko and rdprobe.ko for $s" "$out"
+	fi
+	check_cmd "dkms add, build and install for $s" \
+		"$top/scripts/dkms-check.sh" "$s"
+	check_cmd "README parameter table matches modinfo -p ($s)" \
+		python3 "$top/doc-checks/params.py" \
+		"$(build_dir "$KVER")/ramdisk.ko" README.md
+done
+
+check_cmd "chapter-notes name real functions and quote the sources exactly" \
+	python3 "$top/doc-checks/notes.py"
+
 # Taint flags allowed: O (out-of-tree module) and E (unsigned module): both
 # come with loading any module built outside Debian's kernel build.
 allowed_taint=$(((1 << 12) | (1 << 13)))
@@ -84,13 +86,39 @@ allowed_taint=$(((1 << 12) | (1 << 13)))
 declare -A guest_pid
 for s in $series_list; do
 	load_kernel "$s"
-	[ -e "$(build_dir "$s")/ramdisk.ko" ] || continue
+	[ -e "$(build_dir "$KVER")/ramdisk.ko" ] || continue
 	echo "# booting $KVER: tests/run.sh ${CHECK_TESTS:-}, output in $run_dir/$KVER"
 	# shellcheck disable=SC2086
-	"$top/scripts/guest.sh" -q -m 6144 -t 1500 "$s" "$run_dir/$KVER" \
+	"$top/vm/guest.sh" -q -m 6144 -t 1500 "$s" "$run_dir/$KVER" \
 		tests/run.sh ${CHECK_TESTS:-} &
 	guest_pid[$s]=$!
 done
+
+# ktap_verdicts SERIES FILE: a verdict per case of the guest's KTAP output
+# (the subtests' lines, indented four spaces), and one for a test file
+# that stopped without failing a case.
+ktap_verdicts() {
+	local series=$1 line case_failed=0 result
+	while IFS= read -r line; do
+		case $line in
+		"    ok "*" # SKIP "*)
+			result=${line#    ok * }
+			verdict SKIP "[$series] ${result% # SKIP *} (${result##* # SKIP })"
+			;;
+		"    ok "*) verdict PASS "[$series] ${line#    ok * }" ;;
+		"    not ok "*)
+			verdict FAIL "[$series] ${line#    not ok * }"
+			case_failed=1
+			;;
+		"    # Subtest: "*) case_failed=0 ;;
+		"not ok "*)
+			[ $case_failed -eq 1 ] ||
+				verdict FAIL "[$series] tests/${line#not ok * }.sh ran to its end"
+			;;
+		"    # "* | "# "*) echo "    ${line#    }" ;;
+		esac
+	done <"$2"
+}
 
 for s in $series_list; do
 	[ -n "${guest_pid[$s]:-}" ] || continue
@@ -98,17 +126,11 @@ for s in $series_list; do
 	status=$?
 	load_kernel "$s"
 	out=$run_dir/$KVER
-	# The guest's lines: verdicts, the reasons under a FAIL, timings.
-	while IFS= read -r line; do
-		case $line in
-		PASS\ * | FAIL\ * | SKIP\ *) verdict "${line%% *}" "[$s] ${line#* }" ;;
-		"    "* | "# "*) echo "$line" ;;
-		esac
-	done <"$out/output.txt"
+	ktap_verdicts "$s" "$out/output.txt"
 	[ $status -eq 0 ] ||
 		verdict FAIL "[$s] the guest finished the tests" "exit status $status; see $out/console.log"
 	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null |
-		grep -E "$bad_log" | sort -u | head -n 10)
+		grep -E "$BAD_KERNEL_LOG" | sort -u | head -n 10)
 	if [ -z "$bad" ]; then
 		verdict PASS "[$s] kernel log free of WARNING, BUG, Oops and hung tasks"
 	else
@@ -121,6 +143,37 @@ for s in $series_list; do
 		verdict FAIL "[$s] kernel taint is only out-of-tree/unsigned" "tainted=$taint"
 	fi
 done
+
+# Clone anywhere: the guest covers /tmp and /run with fresh tmpfs, and a
+# path with a space defeats kbuild. A copy of this tree (as it is, not as
+# committed) under /tmp, reached through a symlink, builds and boots a
+# guest that runs 010-load; the same copy under a path with a space is
+# refused before anything is built, naming the fix.
+clone_anywhere() {
+	local base=$1 kernel=${series_list##* } out
+	mkdir "$base/tree" "$base/with space"
+	git ls-files --cached --others --exclude-standard -z |
+		cpio -0pdm --quiet "$base/tree"
+	ln -s "$base/tree" "$base/link"
+	cp -a "$base/tree" "$base/with space/"
+	if out=$("$base/with space/tree/scripts/demo.sh" 2>&1) ||
+		! grep -q "cannot build a module in a path holding white space" <<<"$out"; then
+		echo "a path with a space was not refused: $out"
+		return 1
+	fi
+	(cd "$base/link" && . scripts/lib.sh && build_module "$kernel" >/dev/null &&
+		build_probe "$kernel" >/dev/null) || return 1
+	if ! "$base/link/vm/guest.sh" -q -t 300 "$kernel" "$base/out" \
+		tests/run.sh 010-load.sh || ! grep -q '^    ok 1 ' "$base/out/output.txt" ||
+		grep -q 'not ok' "$base/out/output.txt"; then
+		tail -n 30 "$base/out/output.txt"
+		return 1
+	fi
+}
+clone_base=$(mktemp -d /tmp/ramdisk-clone.XXXXXX)
+check_cmd "a copy under /tmp, through a symlink, boots and passes 010-load; a path with a space is refused" \
+	clone_anywhere "$clone_base"
+rm -rf "$clone_base"
 
 echo "# logs: $run_dir"
 echo "$passed passed, $failed failed, $skipped skipped"

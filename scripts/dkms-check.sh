@@ -7,6 +7,7 @@
 # .cache/dkms/install/<kver>/updates/dkms/, where tests/110-modprobe.sh
 # picks it up in the guest. Loads nothing.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_kernel "$1"
 
@@ -17,7 +18,7 @@ common=(--dkmstree "$d/tree" --sourcetree "$d/src")
 
 rm -rf "$src" "$d/tree/ramdisk" "$d/install/$KVER"
 mkdir -p "$src" "$d/tree" "$d/install/$KVER"
-for f in "${MODULE_SOURCES[@]}" Makefile; do cp "$top/$f" "$src/"; done
+for f in $MODULE_FILES Makefile; do cp "$top/$f" "$src/"; done
 
 # dkms: quiet but for errors; its readelf warnings about .comment are noise.
 dkms_quiet() {
@@ -32,7 +33,7 @@ dkms_quiet build "${common[@]}" -m ramdisk -v "$version" -k "$KVER" \
 dkms_quiet install "${common[@]}" --installtree "$d/install" --no-depmod \
 	-m ramdisk -v "$version" -k "$KVER" --kernelsourcedir "$KDIR"
 
-ko=$(ls "$d/install/$KVER"/updates/dkms/ramdisk.ko* 2>/dev/null | head -n1)
+ko=$(find "$d/install/$KVER/updates/dkms" -name "ramdisk.ko*" | head -n1)
 [ -n "$ko" ] || { echo "dkms installed no module for $KVER"; exit 1; }
 got=$(modinfo -F version "$ko")
 [ "$got" = "$version" ] ||

@@ -3,7 +3,7 @@
 #
 # make profile: where one 4 KiB O_DIRECT read or write of ramdisk, brd and
 # null_blk spends its time, from function_graph traces in one guest boot
-# per kernel (scripts/guest/profile-run.sh). Results go to
+# per kernel (bench/guest-profile.sh). Results go to
 # results/profile-<date>/: the traces' profiles and profile.md, a table of
 # time and traced calls per I/O against brd. The profiles are then copied
 # to docs/bench/profile/ and the table into chapter 8.
@@ -12,11 +12,12 @@
 # 1000) narrow or widen a run; a run narrowed to one kernel leaves the
 # docs alone.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top"
 
 "$top/scripts/setup.sh"
-"$top/scripts/kvm-probe.sh"
+"$top/vm/kvm-probe.sh"
 
 out=$results/profile-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -29,15 +30,15 @@ for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
 	echo "# profile on $KVER"
 	mkdir -p "$out/$s"
 	echo "$KVER" >"$out/$s/kernel"
-	"$top/scripts/guest.sh" -q -m 1024 -t 1800 "$s" "$out/$s" \
+	"$top/vm/guest.sh" -q -m 1024 -t 1800 "$s" "$out/$s" \
 		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000}" \
-		scripts/guest/profile-run.sh &
+		bench/guest-profile.sh &
 	pids+=($!)
 done
 for pid in "${pids[@]}"; do
 	wait "$pid" || { echo "profile guest failed: see $out" >&2; exit 1; }
 done
-python3 "$top/scripts/profile-report.py" "$out" >"$out/profile.md"
+python3 "$top/bench/profile-report.py" "$out" >"$out/profile.md"
 # A narrowed run would leave the docs with one kernel: they take whole runs.
 if [ -z "${PROFILE_SERIES:-}" ]; then
 	for s in "${SERIES[@]}"; do
@@ -45,7 +46,7 @@ if [ -z "${PROFILE_SERIES:-}" ]; then
 		mkdir -p "docs/bench/profile/$s"
 		cp "$out/$s/profile/"*.txt "docs/bench/profile/$s/"
 	done
-	python3 "$top/scripts/bench-publish.py" "$out/profile.md" profile \
+	python3 "$top/bench/publish.py" "$out/profile.md" profile \
 		chapter-notes/08-many-queues.md
 fi
 echo "# results: $out"

@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Installs everything the project needs on a Debian 12 host, idempotently:
-# the host tools from apt, and for each supported kernel series the guest
-# kernel image, its modules and the build headers, unpacked into .cache/
-# (git-ignored). Nothing is installed into /boot and no module is loaded
+# setup.sh [lint]: installs what the project needs on a Debian 12 host,
+# idempotently. `lint` stops at what make lint uses: the lint tools and,
+# per kernel series, the build headers. Without it, also what the guests
+# use: QEMU, the guest-side tools, and each series' kernel image and
+# modules. Nothing goes into /boot or /lib/modules and no module is loaded
 # into the host's kernel: the guest kernels only ever run under QEMU.
 #
-# After it has run, .cache/kernel-<series>.env describes each kernel:
+# Downloads and unpacked kernels go to the user's cache ($shared_cache,
+# see lib.sh), shared by every clone on the machine and locked while this
+# runs. Afterwards $shared_cache/kernel-<series>.env describes each kernel:
 #   KVER     the uname -r of the guest kernel
 #   KDIR     headers to build against (make KDIR=...)
 #   VMLINUZ  the kernel image QEMU boots
 #   MODROOT  a folder holding lib/modules/$KVER with a modules.dep
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cache=$top/.cache
-debs=$cache/debs
+mode=${1:-all}
+case $mode in all | lint) ;; *) echo "usage: setup.sh [lint]" >&2; exit 2 ;; esac
+
+debs=$shared_cache/debs
 mkdir -p "$debs"
+exec 9>"$shared_cache/lock"
+flock 9
 
 # Series name, then the meta packages that always point at its newest build.
 series_list=("6.1 linux-image-amd64 linux-headers-amd64"
 	     "6.12 linux-image-6.12-amd64 linux-headers-6.12-amd64")
 
-host_packages=(qemu-system-x86 qemu-utils kmod cpio busybox-static fio
-	       e2fsprogs util-linux trace-cmd sparse dwarves clang-format
-	       gcc make libc6-dev libelf-dev bc xz-utils zstd perl python3
-	       gnuplot-nox dkms coccinelle fdisk openssl)
+lint_packages=(gcc make libc6-dev libelf-dev bc dwarves xz-utils perl python3
+	       clang-format sparse shellcheck flake8)
+guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
+		util-linux fdisk trace-cmd openssl gnuplot-nox dkms)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -38,9 +46,9 @@ apt_update_once() {
 	apt_updated=1
 }
 
-install_host_packages() {
+install_packages() {
 	local missing=() p
-	for p in "${host_packages[@]}"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
@@ -72,33 +80,23 @@ resolve() {
 # fetch PACKAGE: the path of its .deb in the cache, downloading it once.
 fetch() {
 	local f
-	f=$(ls "$debs/$1"_*.deb 2>/dev/null | head -n1 || true)
+	f=$(find "$debs" -name "$1_*.deb" | head -n1)
 	if [ -z "$f" ]; then
 		(cd "$debs" && apt-get download -qq "$1" 2>/dev/null) ||
 			{ apt_update_once; (cd "$debs" && apt-get download -qq "$1"); }
-		f=$(ls "$debs/$1"_*.deb | head -n1)
+		f=$(find "$debs" -name "$1_*.deb" | head -n1)
 	fi
 	echo "$f"
 }
 
 setup_series() {
 	local series=$1 image_meta=$2 headers_meta=$3
-	local image_pkg headers_pkg common_pkg kbuild_pkg kver root hroot env
-	image_pkg=$(resolve "$image_meta" 'linux-image-[0-9].*')
+	local headers_pkg common_pkg kbuild_pkg kver root hroot env p
 	headers_pkg=$(resolve "$headers_meta" 'linux-headers-[0-9].*')
-	kver=${image_pkg#linux-image-}
-	root=$cache/kernels/$kver
-	hroot=$cache/headers/$kver
-	env=$cache/kernel-$series.env
-
-	if [ ! -e "$root/.done" ]; then
-		log "unpacking $image_pkg"
-		rm -rf "$root"
-		mkdir -p "$root"
-		dpkg-deb -x "$(fetch "$image_pkg")" "$root"
-		depmod -b "$root" "$kver"
-		touch "$root/.done"
-	fi
+	kver=${headers_pkg#linux-headers-}
+	root=$shared_cache/kernels/$kver
+	hroot=$shared_cache/headers/$kver
+	env=$shared_cache/kernel-$series.env
 
 	if [ ! -e "$hroot/.done" ]; then
 		common_pkg=$(resolve "$headers_pkg" 'linux-headers-.*-common')
@@ -116,6 +114,18 @@ setup_series() {
 		touch "$hroot/.done"
 	fi
 
+	if [ "$mode" = all ] && [ ! -e "$root/.done" ]; then
+		p=$(resolve "$image_meta" 'linux-image-[0-9].*')
+		[ "$p" = "linux-image-$kver" ] ||
+			{ log "$image_meta is $p but $headers_meta is for $kver"; exit 1; }
+		log "unpacking $p"
+		rm -rf "$root"
+		mkdir -p "$root"
+		dpkg-deb -x "$(fetch "$p")" "$root"
+		depmod -b "$root" "$kver"
+		touch "$root/.done"
+	fi
+
 	cat >"$env.tmp" <<ENV
 KVER=$kver
 KDIR=$hroot/usr/src/linux-headers-$kver
@@ -128,7 +138,7 @@ ENV
 # Lint tools the kernel does not package: checkpatch.pl with its data files
 # and kernel-doc, taken from the 6.12 source package.
 setup_lint_tools() {
-	local tools=$cache/tools src
+	local tools=$shared_cache/tools src
 	[ -e "$tools/.done" ] && return
 	log "extracting checkpatch.pl and kernel-doc from linux-source-6.12"
 	src=$(mktemp -d)
@@ -145,10 +155,11 @@ setup_lint_tools() {
 	touch "$tools/.done"
 }
 
-install_host_packages
+install_packages "${lint_packages[@]}"
+[ "$mode" = all ] && install_packages "${guest_packages[@]}"
 for s in "${series_list[@]}"; do
 	# shellcheck disable=SC2086
 	setup_series $s
 done
 setup_lint_tools
-log "ready: $(cd "$cache" && ls kernel-*.env | tr '\n' ' ')"
+log "ready ($mode): $(cd "$shared_cache" && echo kernel-*.env)"

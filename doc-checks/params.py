@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-params-doc.py KO README: the parameter table in README matches
+"""params.py KO README: the parameter table in README matches
 `modinfo -p KO` exactly (names, descriptions, defaults), in both
 directions. Prints the differences; exits 1 if there are any."""
 import re

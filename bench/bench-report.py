@@ -42,14 +42,12 @@ def main(out):
         series = os.path.basename(os.path.dirname(series_dir))
         kdir = os.path.dirname(series_dir)
         kernel = open(os.path.join(kdir, "kernel")).read().strip()
-        memcpy = dict(l.split() for l in open(os.path.join(kdir, "memcpy.txt")))
+        memcpy = dict(line.split() for line in open(os.path.join(kdir, "memcpy.txt")))
         runs = {}
-        ncpu = None
         for path in sorted(glob.glob(os.path.join(series_dir, "*.json"))):
             rnd, rest = os.path.basename(path)[:-5].split("-", 1)
             job, dev = rest.rsplit("-", 1)
             data = json.load(open(path))
-            ncpu = ncpu or os.cpu_count()
             value, unit, p50, p99 = job_metric(job, data["jobs"][0])
             runs.setdefault(job, {}).setdefault(dev, []).append(
                 {"round": int(rnd), "value": value, "unit": unit,
@@ -121,7 +119,7 @@ def write_table(out, report, rows):
                 f"| {p['median']:.0f} | {b['median']:.0f} | {n['median']:.0f} "
                 f"| {r['median'] / b['median']:.2f} | {r['median'] / n['median']:.2f} "
                 f"| {p['median'] / b['median']:.2f} "
-                f"| {r['spread_pct']:.0f}/{p['spread_pct']:.0f}/{b['spread_pct']:.0f}/{n['spread_pct']:.0f}% |")
+                "| " + "/".join(f"{d['spread_pct']:.0f}" for d in (r, p, b, n)) + "% |")
         lines += ["", "ramdisk is the default linear store; pages is ramdisk with "
                   "`backing=pages`. firstwrite-1m is one pass over freshly loaded "
                   "devices: for pages, brd and null_blk it includes allocating "
@@ -129,7 +127,8 @@ def write_table(out, report, rows):
         traced = [(job, s) for job, s in kern["jobs"].items()
                   if "ramdisk+trace" in s and "ramdisk" in s]
         if traced:
-            lines += ["", "With the `ramdisk:ramdisk_rq_done` event recording (the rows above have it off):", ""]
+            lines += ["", "With the `ramdisk:ramdisk_rq_done` event recording "
+                      "(the rows above have it off):", ""]
             for job, s in traced:
                 on, off = s["ramdisk+trace"]["median"], s["ramdisk"]["median"]
                 lines.append(f"- {job}: {on:.0f} IOPS, {on / off:.2f}× the untraced run")
@@ -185,7 +184,8 @@ set xtics rotate by -30 left
 set yrange [0:*]
 set grid ytics
 set key top right
-plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'ramdisk pages', '' using 4 title 'brd', '' using 5 title 'null\\_blk'
+plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'ramdisk pages', \\
+     '' using 4 title 'brd', '' using 5 title 'null\\_blk'
 """
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 

@@ -6,14 +6,16 @@
 # ramdisk (linear store), ramdisk+pages (backing=pages; the same
 # /dev/ramdisk, reloaded), ram0 (brd), nullb0 (null_blk). One ramdisk is
 # loaded at a time.
-ko=".cache/build/$(uname -r)/ramdisk.ko"
+top=${top:-$PWD}
+# shellcheck source=scripts/project.sh
+. "$top/scripts/project.sh"
+ko=$(build_dir "$(uname -r)")/ramdisk.ko
 ncpu=$(nproc)
 nb=/sys/kernel/config/nullb/nullb0
 modprobe null_blk nr_devices=0
 
 wait_node() {
-	local i
-	for i in $(seq 50); do [ -b "/dev/$1" ] && return 0; sleep 0.1; done
+	for _ in $(seq 50); do [ -b "/dev/$1" ] && return 0; sleep 0.1; done
 	echo "/dev/$1 did not appear" >&2
 	return 1
 }
@@ -28,7 +30,7 @@ fresh() {
 		[ "$ramdisk_mode" = none ] || rmmod ramdisk
 		ramdisk_mode=linear
 		[ "$1" = ramdisk+pages ] && ramdisk_mode=pages
-		insmod "$ko" size=${SIZE_MIB}M backing=$ramdisk_mode
+		insmod "$ko" size="${SIZE_MIB}"M backing=$ramdisk_mode
 		;;
 	ram0)
 		grep -q '^brd ' /proc/modules && rmmod brd
@@ -40,7 +42,7 @@ fresh() {
 			rmdir $nb
 		fi
 		mkdir $nb
-		echo $SIZE_MIB >$nb/size
+		echo "$SIZE_MIB" >$nb/size
 		echo 1 >$nb/memory_backed
 		echo 2 >$nb/queue_mode
 		echo 0 >$nb/irqmode

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-notes.py: chapter-notes/ stay true to the code. Every function the
-notes name as ramdisk_*() exists in the driver's sources, and every block
-tagged `c excerpt` appears in them verbatim (tabs and all). README links
-every chapter, in order, and the page store's reserve, "1/N of RAM" in
-the prose, is the N of RAMDISK_PAGES_RESERVE_FRACTION. Prints what drifted; exits 1 if anything did."""
+"""notes.py: chapter-notes/ stay true to the code. Every function the notes
+name as ramdisk_*() exists in the driver's sources, and every block tagged
+`c excerpt` appears in them verbatim (tabs and all). README links every
+chapter, in order, and the page store's reserve, "1/N of RAM" in the
+prose, is the N of RAMDISK_PAGES_RESERVE_FRACTION. Prints what drifted;
+exits 1 if anything did."""
 import glob
 import os
 import re
+import subprocess
 import sys
 
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sources = "".join(open(os.path.join(top, f)).read() for f in
-                  ("ramdisk.c", "ramdisk.h", "ramdisk_compat.h", "ramdisk_trace.h"))
+# The driver's sources, as scripts/project.sh lists them.
+names = subprocess.run(["sh", "-c", '. "$1/scripts/project.sh" && echo $DRIVER_SOURCES',
+                        "sh", top], capture_output=True, text=True, check=True).stdout.split()
+sources = "".join(open(os.path.join(top, f)).read() for f in names)
 defined = set(re.findall(r"\b(ramdisk_\w+)\(", sources))
 problems = []
 chapters = sorted(glob.glob(os.path.join(top, "chapter-notes", "[0-9]*.md")))

@@ -8,13 +8,13 @@
 # Writes one fio JSON per run to $BENCH_OUT/raw/ and the memcpy ceiling to
 # $BENCH_OUT/memcpy.txt. Then measures what the tracepoint costs when on.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 top=$PWD
 : "${BENCH_OUT:?}" "${ROUNDS:=3}" "${RUNTIME:=5}" "${SIZE_MIB:=256}"
 raw=$BENCH_OUT/raw
 mkdir -p "$raw"
 
-. scripts/guest/devices.sh
+. bench/devices.sh
 
 # run ROUND JOB DEVICE: one fio job, its JSON kept under raw/.
 run() {
@@ -34,10 +34,10 @@ use() {
 	*) return 0 ;;
 	esac
 	fresh "$1"
-	dd if=/dev/urandom of=/dev/ramdisk bs=1M count=$SIZE_MIB oflag=direct status=none
+	dd if=/dev/urandom of=/dev/ramdisk bs=1M count="$SIZE_MIB" oflag=direct status=none
 }
 
-"$top/.cache/tools/memcpy-bw" 2 >"$BENCH_OUT/memcpy.txt"
+"$top/.cache/build/memcpy-bw" 2 >"$BENCH_OUT/memcpy.txt"
 cat "$BENCH_OUT/memcpy.txt"
 
 jobs=${BENCH_JOBS:-$(sed -n 's/^\[\(.*\)\]$/\1/p' fio-jobs/bench.fio |

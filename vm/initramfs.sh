@@ -3,15 +3,17 @@
 #
 # initramfs.sh SERIES: builds (once) the tiny initramfs that boots a guest of
 # that kernel series into the host's own userland: static busybox, the
-# kernel's 9p and overlay modules, and scripts/guest/initramfs-init.
-# Prints the path of the image.
+# kernel's 9p and overlay modules, and vm/initramfs-init. Prints the path
+# of the image, which the user's cache keeps per kernel and per version
+# of vm/initramfs-init, for every clone on the machine.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 load_kernel "$1"
 
-out=$cache/initramfs/$KVER.cpio.gz
-init=$top/scripts/guest/initramfs-init
-if [ -e "$out" ] && [ "$out" -nt "$init" ]; then
+init=$top/vm/initramfs-init
+out=$shared_cache/initramfs/$KVER-$(sha1sum <"$init" | cut -c1-12).cpio.gz
+if [ -e "$out" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -38,6 +40,6 @@ done | awk '!seen[$0]++' | while read -r ko; do
 done
 
 mkdir -p "$(dirname "$out")"
-(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "$out"

@@ -3,7 +3,7 @@
 """profile-report.py OUTDIR: the Markdown summary of a make profile run.
 
 Reads OUTDIR/<series>/kernel and OUTDIR/<series>/profile/<device>-<rw>-
-<1|all>.txt (scripts/graph-profile.py output) and prints, per kernel, the
+<1|all>.txt (tools/graph-profile.py output) and prints, per kernel, the
 median time of one read() and write() (traced alone; the median of the
 rounds' medians), the traced calls each made (traced with everything they
 call), both against brd, and the functions where ramdisk's read spends
@@ -60,8 +60,8 @@ def main():
                   f"{w[1]:.0f} | {r[0] / brd['read'][0]:.2f}x | "
                   f"{w[0] / brd['write'][0]:.2f}x |")
         lines = (prof / "ramdisk-read-all.txt").read_text().splitlines()
-        print(f"\nramdisk's read, functions by self time per read (us, "
-              f"everything traced):\n\n```\n" + "\n".join(lines[1:13]) +
+        print("\nramdisk's read, functions by self time per read (us, "
+              "everything traced):\n\n```\n" + "\n".join(lines[1:13]) +
               "\n```")
 
 

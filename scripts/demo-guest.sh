@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the demo guest: the workflow of README.md, narrated.
 set -e
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 top=$PWD
-ko_dir=.cache/build/$(uname -r)
+. scripts/project.sh
+ko_dir=$(build_dir "$(uname -r)")
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
@@ -34,19 +35,19 @@ run umount /mnt/ramdisk
 run e2fsck -fn /dev/ramdisk
 
 cd "$top"
-step "function_graph of ramdisk_queue_rq (scripts/trace graph, trimmed)"
-TRACE_LINES=16 scripts/trace graph -- dd if=/dev/ramdisk of=/dev/null bs=4k \
+step "function_graph of ramdisk_queue_rq (tools/trace graph, trimmed)"
+TRACE_CALLS=1 tools/trace graph -- dd if=/dev/ramdisk of=/dev/null bs=4k \
 	count=4 iflag=direct status=none
 
-step "the driver's tracepoint, one event per request (scripts/trace events)"
-TRACE_LINES=4 scripts/trace events -- dd if=/dev/zero of=/dev/ramdisk bs=64k \
+step "the driver's tracepoint, one event per request (tools/trace events)"
+TRACE_LINES=4 tools/trace events -- dd if=/dev/zero of=/dev/ramdisk bs=64k \
 	count=4 seek=1 oflag=direct status=none
 
-step "per-request latency of a short fio run (scripts/trace latency)"
-scripts/trace latency -o /tmp/lat -- fio --name=lat --filename=/dev/ramdisk \
+step "per-request latency of a short fio run (tools/trace latency)"
+tools/trace latency -o /tmp/lat -- fio --name=lat --filename=/dev/ramdisk \
 	--direct=1 --rw=randrw --bs=4k --size=4M --ioengine=psync --output=/dev/null
 
 step "unload"
-cd "$top/$ko_dir"
+cd "$ko_dir"
 run rmmod ramdisk
 echo "done"

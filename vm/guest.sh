@@ -11,9 +11,10 @@
 #
 # Exit status: the command's, or 124 when the guest hit its deadline, or
 # 125 when the guest died before the command finished. The kernel log is
-# judged separately (scripts/check-log.sh).
+# judged by the caller (scripts/check.sh).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 
 mem=2048
 timeout=600
@@ -27,44 +28,58 @@ while getopts m:t:q opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 3 ] || { sed -n '4,15p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '4,14p' "$0" >&2; exit 2; }
 series=$1 out=$2
 shift 2
 load_kernel "$series" || exit 2
-initrd=$("$top/scripts/initramfs.sh" "$series") || exit 2
+[ -e "$VMLINUZ" ] || { echo "no $VMLINUZ: run scripts/setup.sh" >&2; exit 2; }
+initrd=$("$top/vm/initramfs.sh" "$series") || exit 2
 
 mkdir -p "$out"
-out=$(cd "$out" && pwd)
+out=$(cd "$out" && pwd -P)
 rm -f "$out"/{console.log,output.txt,dmesg.txt,tainted,exit-status,watchdog}
 printf '%s\n' "$*" >"$out/cmd.sh"
 : >"$out/output.txt"
 
+# What the guest's init needs to know, as sh assignments in the results
+# share rather than on the kernel command line, which cannot carry a path
+# with a space. Physical paths: a symlink on the host may point into a
+# folder the guest covers with a fresh tmpfs (/tmp, /run); vm/init binds
+# such paths back.
+quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+{
+	echo "top=$(quote "$(cd "$top" && pwd -P)")"
+	echo "results=$(quote "$out")"
+	echo "shared_cache=$(quote "$(cd "$shared_cache" && pwd -P)")"
+	echo "modroot=$(quote "$(cd "$MODROOT" && pwd -P)")"
+	echo "watchdog=$((timeout - 15))"
+} >"$out/boot.env"
+
 # KVM where it really works (a nested /dev/kvm can exist and still hang):
-# scripts/kvm-probe.sh tries it once per machine. GUEST_ACCEL overrides.
+# vm/kvm-probe.sh tries it once per machine. GUEST_ACCEL overrides.
 #
 # Under TCG, one host thread runs all vCPUs unless TCG_THREAD=multi: with a
 # thread per vCPU (QEMU 7.2), a 6.1 guest sometimes hangs for good while
 # ftrace patches kernel text (text_poke_bp waits on an IPI the other vCPU
 # never takes). Tests need ftrace more than parallel vCPUs; benchmarks,
 # which never switch tracers, use multi.
-accel=${GUEST_ACCEL:-$(cat "$cache/accel" 2>/dev/null || echo tcg)}
+accel=${GUEST_ACCEL:-$(cat "$shared_cache/accel" 2>/dev/null || echo tcg)}
 case $accel in
-kvm) accel="-accel kvm -cpu host" ;;
-*) accel="-accel tcg,thread=${TCG_THREAD:-single} -cpu max" ;;
+kvm) accel=(-accel kvm -cpu host) ;;
+*) accel=(-accel "tcg,thread=${TCG_THREAD:-single}" -cpu max) ;;
 esac
 
-cmdline="console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1"
-cmdline+=" rdtest.init=$top/scripts/guest/init rdtest.top=$top"
-cmdline+=" rdtest.cmd=$out/cmd.sh rdtest.results=$out"
-cmdline+=" rdtest.modroot=$MODROOT rdtest.watchdog=$((timeout - 15))"
+# QEMU's option parser takes a doubled comma as a comma.
+qpath() { echo "${1//,/,,}"; }
 
-# shellcheck disable=SC2086
-timeout --kill-after=10 "$timeout" qemu-system-x86_64 $accel \
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 	-smp "${GUEST_CPUS:-2}" -m "$mem" -nodefaults -display none -no-reboot \
-	-serial "file:$out/console.log" \
-	-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
+	-chardev "file,id=console,path=$(qpath "$out/console.log")" \
+	-serial chardev:console \
+	-kernel "$VMLINUZ" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-virtfs local,path="$out",mount_tag=results,security_model=none,multidevs=remap \
+	-virtfs "local,path=$(qpath "$out"),mount_tag=results,security_model=none,multidevs=remap" \
 	</dev/null &
 qemu=$!
 if [ -z "$quiet" ]; then

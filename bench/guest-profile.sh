@@ -10,10 +10,10 @@
 # calls and the self time of each function. Writes
 # $PROFILE_OUT/<device>-<read|write>-<1-rROUND|all>.txt.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 : "${PROFILE_OUT:?}" "${SIZE_MIB:=64}" "${COUNT:=1000}" "${ROUNDS:=3}"
 mkdir -p "$PROFILE_OUT"
-. scripts/guest/devices.sh
+. bench/devices.sh
 
 # profile DEVICE read|write DEPTH(1|all) COUNT NAME
 profile() {
@@ -24,7 +24,7 @@ profile() {
 		io=(if=/dev/zero of="/dev/$1" oflag=direct)
 	fi
 	[ "$3" = all ] || depth=(-d "$3")
-	TRACE_LINES=30 scripts/trace profile -g "vfs_$2" "${depth[@]}" -- \
+	TRACE_LINES=30 tools/trace profile -g "vfs_$2" "${depth[@]}" -- \
 		dd "${io[@]}" bs=4k count="$4" status=none \
 		>"$PROFILE_OUT/$1-$2-$5.txt"
 }

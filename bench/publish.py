@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench-publish.py TABLE MARKER FILE...: puts a table of the latest make
+"""publish.py TABLE MARKER FILE...: puts a table of the latest make
 bench between the <!-- MARKER:begin --> and <!-- MARKER:end --> markers of
 each FILE, so that no figure in the docs is typed by hand."""
 import re

@@ -1,0 +1,38 @@
+# shellcheck shell=sh disable=SC2034,SC2154
+# (Its variables are for the scripts that source it, which set $top.)
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project's shared facts, each written once. Sourced by the host's
+# scripts (scripts/lib.sh), by the guest's tests (tests/lib.sh) and the
+# bench guests, and read by the Makefile and doc-checks/: plain POSIX sh.
+# The sourcing script sets $top, the project folder, first.
+
+# The driver's C sources: formatted, linted, and quoted by the notes.
+DRIVER_SOURCES="ramdisk.c ramdisk.h ramdisk_compat.h ramdisk_trace.h"
+# What a module build needs besides them (Kbuild reads dkms.conf).
+MODULE_FILES="$DRIVER_SOURCES Kbuild dkms.conf"
+# The Debian kernel series every gate runs on.
+SERIES="6.1 6.12"
+
+# Kernel log lines that mean the guest kernel is unwell: they fail the
+# case during which they appear, and the whole run if they appear at all.
+BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
+
+# build_dir KVER: where ramdisk.ko for that kernel is built, on the host
+# and as the guest sees it; one folder per kernel, whose objects must
+# not mix.
+build_dir() {
+	echo "$top/.cache/build/$1"
+}
+
+# module_version: the version in dkms.conf, the one place it is written
+# (Kbuild reads it there too, for MODULE_VERSION).
+module_version() {
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf"
+}
+
+# ramdisk_major: the major number ramdisk registered. brd registers the
+# name "ramdisk" too, with major 1.
+ramdisk_major() {
+	awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices
+}
