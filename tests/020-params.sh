@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every parameter works at its bounds, and every invalid value is refused
 # with the right errno and one log line naming the parameter and the range.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 POSSIBLE=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
@@ -12,37 +13,38 @@ small_io() {
 	lbs=$(sysattr queue/logical_block_size)
 	size=$(blockdev --getsize64 $DEV)
 	pattern "io$size" "$lbs" >/tmp/blk
-	write_at $((size - lbs)) /tmp/blk && expect_data $((size - lbs)) /tmp/blk
+	write_at $((size - lbs)) /tmp/blk
+	expect_data $((size - lbs)) /tmp/blk
 }
 
 # accept "PARAMS" SYSFS-FILE EXPECTED: loads with PARAMS, checks one queue
 # attribute, does I/O.
 accept() {
 	# shellcheck disable=SC2086
-	load $1 || return 1
-	expect_eq "$2 with $1" "$(sysattr "$2")" "$3" || return 1
-	small_io || return 1
+	load $1
+	expect_eq "$2 with $1" "$(sysattr "$2")" "$3"
+	small_io
 	unload
 }
 
 case_bounds() {
-	accept "size=512" size 1 &&
-		accept "size=4096 logical_block_size=4096" queue/logical_block_size 4096 &&
-		accept "logical_block_size=1024 size=1M" queue/logical_block_size 1024 &&
-		accept "size=16M" size $((16 << 11)) &&
-		accept "size=1048576K" size $((1 << 21)) &&
-		accept "size=1G" size $((1 << 21)) &&
-		accept "queue_depth=1" queue/nr_requests 1 &&
-		accept "queue_depth=4096" queue/nr_requests 4096 &&
-		accept "nr_hw_queues=1" queue/nr_requests 128 &&
-		accept "max_part=1" range 1 &&
-		accept "max_part=256" range 256 &&
-		accept "backing=linear" allocated_bytes $((64 << 20)) &&
-		accept "backing=pages size=1G" allocated_bytes 0 || return 1
-	load nr_hw_queues="$POSSIBLE" || return 1
+	accept "size=512" size 1
+	accept "size=4096 logical_block_size=4096" queue/logical_block_size 4096
+	accept "logical_block_size=1024 size=1M" queue/logical_block_size 1024
+	accept "size=16M" size $((16 << 11))
+	accept "size=1048576K" size $((1 << 21))
+	accept "size=1G" size $((1 << 21))
+	accept "queue_depth=1" queue/nr_requests 1
+	accept "queue_depth=4096" queue/nr_requests 4096
+	accept "nr_hw_queues=1" queue/nr_requests 128
+	accept "max_part=1" range 1
+	accept "max_part=256" range 256
+	accept "backing=linear" allocated_bytes $((64 << 20))
+	accept "backing=pages size=1G" allocated_bytes 0
+	load nr_hw_queues="$POSSIBLE"
 	# blk-mq maps at most one hardware queue per possible CPU.
-	expect_eq "hardware queues" "$(ls $SYS/mq | wc -l)" "$POSSIBLE" &&
-		small_io
+	expect_eq "hardware queues" "$(hw_queues)" "$POSSIBLE"
+	small_io
 }
 
 # refuse "PARAMS" ERRNO LOG-LINE: loading fails with that errno and the
@@ -51,44 +53,43 @@ refuse() {
 	local got
 	mark
 	got=$(load_errno "$1")
-	[ "$got" = "$2" ] || fail "loading with $1 gave $got, expected $2" ||
-		{ cleanup_ramdisk; return 1; }
+	[ "$got" = "$2" ] || fail "loading with $1 gave $got, expected $2"
 	dmesg_since | grep -qF "ramdisk: $3" ||
-		fail "insmod $1: no '$3' in: $(dmesg_since | tail -n 3)" || return 1
+		fail "insmod $1: no '$3' in: $(dmesg_since | tail -n 3)"
 	! grep -q '^ramdisk ' /proc/modules || fail "module loaded after $1"
 }
 
 case_invalid() {
-	refuse size=0 EINVAL "size=0 is invalid: allowed a non-zero multiple of logical_block_size (512)" &&
-		refuse size=1000 EINVAL "size=1000 is invalid: allowed a non-zero multiple" &&
-		refuse "size=6144 logical_block_size=4096" EINVAL "size=6144 is invalid: allowed a non-zero multiple of logical_block_size (4096)" &&
-		refuse size=lots EINVAL "size=lots is not a byte count (suffixes K, M, G allowed)" &&
-		refuse size=12Q EINVAL "size=12Q is not a byte count" &&
-		refuse logical_block_size=256 EINVAL "logical_block_size=256 is invalid: allowed a power of two from 512 to 4096" &&
-		refuse logical_block_size=3000 EINVAL "logical_block_size=3000 is invalid" &&
-		refuse logical_block_size=8192 EINVAL "logical_block_size=8192 is invalid" &&
-		refuse queue_depth=0 EINVAL "queue_depth=0 is out of range: allowed 1..4096" &&
-		refuse queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096" &&
-		refuse nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE" &&
-		refuse max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256" &&
-		refuse max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256" &&
-		refuse backing=disk EINVAL "backing=disk is invalid: allowed linear or pages" &&
-		refuse backing= EINVAL "backing= is invalid: allowed linear or pages"
+	refuse size=0 EINVAL "size=0 is invalid: allowed a non-zero multiple of logical_block_size (512)"
+	refuse size=1000 EINVAL "size=1000 is invalid: allowed a non-zero multiple"
+	refuse "size=6144 logical_block_size=4096" EINVAL "size=6144 is invalid: allowed a non-zero multiple of logical_block_size (4096)"
+	refuse size=lots EINVAL "size=lots is not a byte count (suffixes K, M, G allowed)"
+	refuse size=12Q EINVAL "size=12Q is not a byte count"
+	refuse logical_block_size=256 EINVAL "logical_block_size=256 is invalid: allowed a power of two from 512 to 4096"
+	refuse logical_block_size=3000 EINVAL "logical_block_size=3000 is invalid"
+	refuse logical_block_size=8192 EINVAL "logical_block_size=8192 is invalid"
+	refuse queue_depth=0 EINVAL "queue_depth=0 is out of range: allowed 1..4096"
+	refuse queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096"
+	refuse nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
+	refuse max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256"
+	refuse max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
+	refuse backing=disk EINVAL "backing=disk is invalid: allowed linear or pages"
+	refuse backing= EINVAL "backing= is invalid: allowed linear or pages"
 }
 
 case_too_big() {
 	local avail
-	refuse size=64G ENOMEM "size=68719476736 is more than the" ||
-		return 1
+	refuse size=64G ENOMEM "size=68719476736 is more than the"
 	# The machine is fine afterwards: a normal load still works.
 	avail=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
 	[ "$avail" -gt $((256 << 10)) ] || fail "MemAvailable fell to $avail kB"
-	load && small_io
+	load
+	small_io
 }
 
 case_garbage_types() {
-	refuse queue_depth=-1 EINVAL "\`-1' invalid for parameter \`queue_depth'" &&
-		refuse max_part=many EINVAL "\`many' invalid for parameter \`max_part'"
+	refuse queue_depth=-1 EINVAL "\`-1' invalid for parameter \`queue_depth'"
+	refuse max_part=many EINVAL "\`many' invalid for parameter \`max_part'"
 }
 
 run_case "every parameter at its bounds loads and does I/O" case_bounds

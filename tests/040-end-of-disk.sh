@@ -3,19 +3,20 @@
 # Requests past the last sector: what users see, and what the driver does
 # when such a request reaches it anyway (it must fail with EIO and touch
 # nothing). Unsupported operations fail with EOPNOTSUPP.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SIZE=$((64 << 20))
 SECTORS=$((SIZE / 512))
 
 case_user_io_cut_at_end() {
-	load || return 1
+	load
 	# The kernel cuts a write that crosses the end to the part that fits.
 	expect_eq "pwrite of 8 KiB 4 KiB before the end" \
-		"$(dio write $DEV $((SIZE - 4096)) 8192)" 4096 &&
-		expect_eq "pwrite at the end" "$(dio write $DEV $SIZE 4096)" ENOSPC &&
-		expect_eq "pread at the end" "$(dio read $DEV $SIZE 4096)" 0 &&
-		expect_eq "pread crossing the end" \
+		"$(dio write $DEV $((SIZE - 4096)) 8192)" 4096
+	expect_eq "pwrite at the end" "$(dio write $DEV $SIZE 4096)" ENOSPC
+	expect_eq "pread at the end" "$(dio read $DEV $SIZE 4096)" 0
+	expect_eq "pread crossing the end" \
 			"$(dio read $DEV $((SIZE - 512)) 4096)" 512
 }
 
@@ -47,22 +48,22 @@ expect_crossing_eio() {
 	mark
 	ROUTE=$(crossing "$1")
 	[[ $ROUTE == EIO* ]] ||
-		fail "$1 crossing the end: $ROUTE, expected EIO" || return 1
+		fail "$1 crossing the end: $ROUTE, expected EIO"
 	dmesg_since | grep -q "ramdisk: sector $((SECTORS - 8)) + 16 is beyond capacity $SECTORS" ||
 		fail "no driver message in: $(dmesg_since | tail -n 3)"
 }
 
 case_write_crossing_end() {
-	load || return 1
+	load
 	pattern tail 4096 >/tmp/tail
-	write_at $((SIZE - 4096)) /tmp/tail || return 1
-	expect_crossing_eio write || return 1
+	write_at $((SIZE - 4096)) /tmp/tail
+	expect_crossing_eio write
 	expect_data $((SIZE - 4096)) /tmp/tail
 }
 
 case_read_crossing_end() {
-	load || return 1
-	expect_crossing_eio read || return 1
+	load
+	expect_crossing_eio read
 	# The block layer logs failed reads and writes (not passthrough).
 	[[ $ROUTE != *partition* ]] ||
 		dmesg_since | grep -q "I/O error, dev ramdisk, sector $((SECTORS - 8)) op 0x0:(READ)" ||
@@ -70,9 +71,9 @@ case_read_crossing_end() {
 }
 
 case_unsupported_op() {
-	load || return 1
+	load
 	mark
-	expect_eq "REQ_OP_DRV_IN" "$(probe drv_in 0 0)" EOPNOTSUPP || return 1
+	expect_eq "REQ_OP_DRV_IN" "$(probe drv_in 0 0)" EOPNOTSUPP
 	dmesg_since | grep -q "ramdisk: operation DRV_IN (34) is not supported" ||
 		fail "no 'operation not supported' line: $(dmesg_since | tail -n 3)"
 }

@@ -1,21 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# fio writes and verifies the raw device from every CPU at once (so every
-# hardware queue carries I/O), block sizes from 512 bytes to 1 MiB.
+# fio writes and verifies the raw device from every CPU at once (one job
+# pinned to each, so every hardware queue carries I/O), block sizes from
+# 512 bytes to 1 MiB.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 JOBS=$top/fio-jobs/verify-raw.fio
 
-# run_section SECTION: runs one section of the job file against /dev/ramdisk.
+# run_section SECTION: runs one section of the job file against $DEV, one
+# job per CPU.
 run_section() {
-	local out
-	out=$(FILENAME=$DEV NCPU=$NCPU fio --section="$1" \
-		--output-format=terse --terse-version=3 "$JOBS" 2>&1) ||
-		fail "fio $1 failed: $(tail -n 5 <<<"$out")" || return 1
-	# One terse v3 line per job; its field 5 is the job's error.
-	awk -F';' '/^3;/ {jobs++; if ($5 != 0) bad=1}
-		   END {exit bad || jobs != '"$NCPU"'}' <<<"$out" ||
-		fail "fio $1 reported errors: $out"
+	run_fio_section "$JOBS" "$1" "$NCPU" CPUS="0-$((NCPU - 1))"
 }
 
 EVENT=/sys/kernel/tracing/events/ramdisk/ramdisk_rq_done
@@ -27,26 +23,23 @@ queues_used() {
 }
 
 case_crc32c() {
-	load || return 1
-	echo 'hist:keys=hw_queue' >$EVENT/trigger || return 1
-	run_section crc32c
-	local status=$? used
-	used=$(queues_used)
+	load
+	echo 'hist:keys=hw_queue' >$EVENT/trigger
 	# The trigger must go before the module does: a probe left on the
 	# event makes module unload warn.
-	echo '!hist:keys=hw_queue' >$EVENT/trigger
-	[ $status -eq 0 ] || return 1
-	# With one job per CPU, each hardware queue must have done work.
-	expect_eq "hardware queues that completed requests" "$used" "$NCPU"
+	trap 'echo "!hist:keys=hw_queue" >"$EVENT/trigger"' EXIT
+	run_section crc32c
+	# One job pinned to each CPU: each hardware queue must have done work.
+	expect_eq "hardware queues that completed requests" "$(queues_used)" "$NCPU"
 }
 
 case_md5() {
-	load || return 1
+	load
 	run_section md5
 }
 
 case_pattern_4k() {
-	load logical_block_size=4096 || return 1
+	load logical_block_size=4096
 	run_section pattern
 }
 

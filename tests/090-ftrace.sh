@@ -3,6 +3,7 @@
 # ftrace sees the driver: function_graph on ramdisk_queue_rq, through
 # tracefs and through trace-cmd, shows its callees; a stack trace shows
 # blk-mq's dispatch calling it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 T=/sys/kernel/tracing
@@ -18,7 +19,7 @@ trace_reset() {
 }
 
 case_tracefs_graph() {
-	load || return 1
+	load
 	trace_reset
 	echo ramdisk_queue_rq >$T/set_graph_function
 	echo function_graph >$T/current_tracer
@@ -29,13 +30,13 @@ case_tracefs_graph() {
 	trace_reset
 	# Module functions carry their module's name: "ramdisk_queue_rq [ramdisk]()".
 	grep -Eq "$GRAPH_ENTRY" /tmp/graph ||
-		fail "no ramdisk_queue_rq in the graph" || return 1
+		fail "no ramdisk_queue_rq in the graph"
 	# Its callees are nested inside it: indented further than it is.
 	for callee in blk_mq_start_request blk_mq_end_request; do
 		E=$GRAPH_ENTRY awk -v c="$callee" '$0 ~ ENVIRON["E"] {d=index($0, "ramdisk")}
 		     d && index($0, c) > d {ok=1}
 		     END {exit !ok}' /tmp/graph ||
-			fail "$callee is not nested in ramdisk_queue_rq" || return 1
+			fail "$callee is not nested in ramdisk_queue_rq"
 	done
 }
 
@@ -44,7 +45,7 @@ case_tracefs_graph() {
 # with one dd at a time (__blk_mq_issue_directly on 6.12,
 # __blk_mq_try_issue_directly on 6.1).
 case_tracefs_caller() {
-	load || return 1
+	load
 	trace_reset
 	echo ramdisk_queue_rq >$T/set_ftrace_filter
 	echo function >$T/current_tracer
@@ -56,26 +57,25 @@ case_tracefs_caller() {
 	cp $T/trace /tmp/stack
 	trace_reset
 	grep -q '=> ramdisk_queue_rq' /tmp/stack ||
-		fail "no stack trace of ramdisk_queue_rq" || return 1
+		fail "no stack trace of ramdisk_queue_rq"
 	grep -A1 '=> ramdisk_queue_rq' /tmp/stack |
 		grep -Eq '=> (blk_mq_dispatch_rq_list|__blk_mq_issue_directly|__blk_mq_try_issue_directly)' ||
 		fail "ramdisk_queue_rq called from: $(grep -m1 -A1 '=> ramdisk_queue_rq' /tmp/stack | tail -n1)"
 }
 
 case_trace_cmd_graph() {
-	load || return 1
-	cd /tmp || return 1
+	load
+	cd /tmp
 	trace-cmd record -q -p function_graph -g ramdisk_queue_rq -o /tmp/rd.dat \
 		dd if=$DEV of=/dev/null bs=4k count=64 iflag=direct status=none \
-		>/tmp/record.log 2>&1 || fail "trace-cmd record failed: $(tail -n 3 /tmp/record.log)" ||
-		return 1
+		>/tmp/record.log 2>&1 || fail "trace-cmd record failed: $(tail -n 3 /tmp/record.log)"
 	trace-cmd report -i /tmp/rd.dat >/tmp/report 2>/dev/null
 	trace_reset
 	grep -Eq "$GRAPH_ENTRY" /tmp/report ||
-		fail "no ramdisk_queue_rq in the report" || return 1
+		fail "no ramdisk_queue_rq in the report"
 	# Its callees show: the request start and the end of the request.
 	grep -q 'blk_mq_start_request' /tmp/report ||
-		fail "blk_mq_start_request not under ramdisk_queue_rq" || return 1
+		fail "blk_mq_start_request not under ramdisk_queue_rq"
 	grep -q 'blk_mq_end_request' /tmp/report ||
 		fail "blk_mq_end_request not under ramdisk_queue_rq"
 }

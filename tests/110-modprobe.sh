@@ -3,10 +3,11 @@
 # Installed like a packaged module: the DKMS-installed ramdisk.ko loads
 # with modprobe, takes defaults from /etc/modprobe.d, and `make install`
 # / `make uninstall` put it into and out of the module tree.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 KVER=$(uname -r)
-VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+VERSION=$(module_version)
 DKMS_TREE=$top/.cache/dkms/install/$KVER/updates/dkms
 # Module trees are staged under their own roots (modprobe -d): depmod over
 # the guest kernel's whole tree takes minutes under emulation, over a
@@ -15,26 +16,26 @@ STAGE=/tmp/stage
 
 io_check() {
 	pattern mp 4096 >/tmp/mp
-	write_at 8192 /tmp/mp && expect_data 8192 /tmp/mp
+	write_at 8192 /tmp/mp
+	expect_data 8192 /tmp/mp
 }
 
 # stage FILE...: a module tree under $STAGE holding FILE in updates/dkms.
 stage() {
 	rm -rf $STAGE
-	mkdir -p $STAGE/lib/modules/$KVER/updates/dkms
-	cp "$@" $STAGE/lib/modules/$KVER/updates/dkms/
+	mkdir -p $STAGE/lib/modules/"$KVER"/updates/dkms
+	cp "$@" $STAGE/lib/modules/"$KVER"/updates/dkms/
 	depmod -b $STAGE "$KVER"
 }
 
 case_modprobe_dkms() {
-	[ -e "$DKMS_TREE" ] || fail "no DKMS install for $KVER (scripts/dkms-check.sh)" ||
-		return 1
-	stage "$DKMS_TREE"/ramdisk.ko* || return 1
-	modprobe -d $STAGE ramdisk size=32M || fail "modprobe ramdisk failed" ||
-		return 1
-	wait_for_dev || return 1
-	expect_eq "module version" "$(cat /sys/module/ramdisk/version)" "$VERSION" &&
-		expect_eq "size" "$(sysattr size)" $((32 << 11)) && io_check || return 1
+	[ -e "$DKMS_TREE" ] || fail "no DKMS install for $KVER (scripts/dkms-check.sh)"
+	stage "$DKMS_TREE"/ramdisk.ko*
+	modprobe -d $STAGE ramdisk size=32M || fail "modprobe ramdisk failed"
+	wait_for_dev
+	expect_eq "module version" "$(cat /sys/module/ramdisk/version)" "$VERSION"
+	expect_eq "size" "$(sysattr size)" $((32 << 11))
+	io_check
 	modprobe -d $STAGE -r ramdisk || fail "modprobe -r failed"
 }
 
@@ -42,18 +43,20 @@ case_modprobe_conf() {
 	# The shipped example, as modprobe reads it.
 	modprobe -C "$top/ramdisk.modprobe.conf" --showconfig |
 		grep -x 'options ramdisk size=1G max_part=16' >/dev/null ||
-		fail "modprobe does not read ramdisk.modprobe.conf" || return 1
-	stage "$KO" || return 1
+		fail "modprobe does not read ramdisk.modprobe.conf"
+	stage "$KO"
 	# Installed with a smaller size: zeroing 1 GiB is slow under emulation.
 	sed 's/size=1G/size=48M/' "$top/ramdisk.modprobe.conf" \
 		>/etc/modprobe.d/ramdisk.conf
-	modprobe -d $STAGE ramdisk || fail "modprobe ramdisk failed" || return 1
-	wait_for_dev || return 1
+	modprobe -d $STAGE ramdisk || fail "modprobe ramdisk failed"
+	wait_for_dev
 	expect_eq "size from modprobe.d" "$(cat /sys/module/ramdisk/parameters/size)" \
-		$((48 << 20)) && io_check || return 1
-	modprobe -d $STAGE -r ramdisk || return 1
+		$((48 << 20))
+	io_check
+	modprobe -d $STAGE -r ramdisk
 	# The command line wins over modprobe.d.
-	modprobe -d $STAGE ramdisk size=8M && wait_for_dev || return 1
+	modprobe -d $STAGE ramdisk size=8M
+	wait_for_dev
 	expect_eq "size from the command line" "$(sysattr size)" $((8 << 11))
 	modprobe -d $STAGE -r ramdisk
 	rm /etc/modprobe.d/ramdisk.conf
@@ -61,26 +64,29 @@ case_modprobe_conf() {
 
 case_make_install() {
 	local kdir src=/tmp/src
-	kdir=$(sed -n 's/^KDIR=//p' "$top"/.cache/kernel-*.env | grep -F "/$KVER/")
-	[ -d "$kdir" ] || fail "no headers for $KVER" || return 1
+	# The headers ramdisk.ko was built against (scripts/lib.sh).
+	kdir=$(cat "$(dirname "$KO")/headers")
+	[ -d "$kdir" ] || fail "no headers for $KVER at $kdir"
 	# A copy of the folder ramdisk.ko was built in, with the Makefile, as
 	# after `make`: install then has nothing to compile (compiling under
 	# emulation would take minutes).
 	rm -rf $src $STAGE
-	cp -a "$(dirname "$KO")" $src && cp "$top/Makefile" $src/ || return 1
+	cp -a "$(dirname "$KO")" $src
+	cp "$top/Makefile" $src/
 	make -C $src -s install KDIR="$kdir" INSTALL_MOD_PATH=$STAGE \
 		>/tmp/install.log 2>&1 ||
-		fail "make install: $(tail -n 5 /tmp/install.log)" || return 1
-	ls $STAGE/lib/modules/$KVER/updates/ramdisk.ko* >/dev/null 2>&1 ||
-		fail "make install left no module in updates/" || return 1
-	modprobe -d $STAGE ramdisk size=16M && wait_for_dev &&
-		modprobe -d $STAGE -r ramdisk ||
-		fail "modprobe after make install failed" || return 1
+		fail "make install: $(tail -n 5 /tmp/install.log)"
+	ls $STAGE/lib/modules/"$KVER"/updates/ramdisk.ko* >/dev/null 2>&1 ||
+		fail "make install left no module in updates/"
+	modprobe -d $STAGE ramdisk size=16M ||
+		fail "modprobe after make install failed"
+	wait_for_dev
+	modprobe -d $STAGE -r ramdisk
 	make -C $src -s uninstall KDIR="$kdir" INSTALL_MOD_PATH=$STAGE \
 		>/tmp/uninstall.log 2>&1 ||
-		fail "make uninstall: $(tail -n 5 /tmp/uninstall.log)" || return 1
-	! ls $STAGE/lib/modules/$KVER/updates/ramdisk.ko* >/dev/null 2>&1 ||
-		fail "make uninstall left the module" || return 1
+		fail "make uninstall: $(tail -n 5 /tmp/uninstall.log)"
+	! ls $STAGE/lib/modules/"$KVER"/updates/ramdisk.ko* >/dev/null 2>&1 ||
+		fail "make uninstall left the module"
 	! modprobe -d $STAGE -n ramdisk 2>/dev/null ||
 		fail "modprobe still finds ramdisk"
 }

@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The driver's tracepoint reports exactly the requests it served, errors
-# included, and scripts/trace turns traces into something readable.
+# included, and tools/trace turns traces into something readable.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-TRACE=$top/scripts/trace
+TRACE=$top/tools/trace
 
 case_events_match_dd() {
-	load || return 1
+	load
 	local major out n=12 seek=100
 	major=$(ramdisk_major)
 	# O_DIRECT, one 4 KiB block per write: one request each, in order.
 	out=$(TRACE_LINES=1000 "$TRACE" events -- dd if=/dev/urandom of=$DEV bs=4k count=$n \
-		seek=$seek oflag=direct status=none) || return 1
+		seek=$seek oflag=direct status=none)
 	expected=$(for i in $(seq 0 $((n - 1))); do
 		echo "$major,0 WRITE sector=$(((seek + i) * 8)) bytes=4096 error=0"
 	done)
@@ -25,7 +26,7 @@ $expected"
 }
 
 case_event_error_status() {
-	load || return 1
+	load
 	local got
 	got=$("$TRACE" events -- insmod "$PROBE" \
 		"major=$(ramdisk_major)" \
@@ -35,61 +36,63 @@ case_event_error_status() {
 }
 
 case_trace_graph_helper() {
-	load || return 1
+	load
 	local out
 	out=$("$TRACE" graph -- dd if=$DEV of=/dev/null bs=4k count=4 \
-		iflag=direct status=none) || return 1
+		iflag=direct status=none)
 	grep -Eq 'ramdisk_queue_rq( \[ramdisk\])?\(\) \{' <<<"$out" ||
-		fail "no ramdisk_queue_rq in: $(head -n 5 <<<"$out")" || return 1
+		fail "no ramdisk_queue_rq in: $(head -n 5 <<<"$out")"
 	grep -q blk_mq_start_request <<<"$out" ||
-		fail "no callees shown: $(head -n 12 <<<"$out")" ||
-		return 1
+		fail "no callees shown: $(head -n 12 <<<"$out")"
 	out=$("$TRACE" graph --blk -- dd if=$DEV of=/dev/null bs=4k count=4 \
-		iflag=direct status=none) || return 1
-	grep -q 'submit_bio_noacct' <<<"$out" && grep -q 'ramdisk_queue_rq' <<<"$out" ||
-		fail "--blk graph lacks submit_bio_noacct or the driver: $(head -n 5 <<<"$out")"
+		iflag=direct status=none)
+	grep -q 'submit_bio_noacct' <<<"$out" ||
+		fail "--blk graph lacks submit_bio_noacct: $(head -n 5 <<<"$out")"
+	grep -q 'ramdisk_queue_rq' <<<"$out" ||
+		fail "--blk graph lacks the driver: $(head -n 5 <<<"$out")"
 }
 
 case_latency_helper() {
-	load || return 1
+	load
 	local out
 	out=$("$TRACE" latency -o /tmp/lat -- fio --name=lat --filename=$DEV \
 		--direct=1 --rw=randrw --bs=4k --size=8M --ioengine=psync \
-		--output=/dev/null) || return 1
-	grep -Eq '^read +[0-9]+ ' <<<"$out" && grep -Eq '^write +[0-9]+ ' <<<"$out" ||
-		fail "latency summary lacks reads or writes: $out" || return 1
+		--output=/dev/null)
+	grep -Eq '^read +[0-9]+ ' <<<"$out" || fail "latency summary lacks reads: $out"
+	grep -Eq '^write +[0-9]+ ' <<<"$out" || fail "latency summary lacks writes: $out"
 	# 8 MiB in 4 KiB requests: 2048 requests, every one paired.
 	total=$(awk '$1 == "read" || $1 == "write" {s += $2} END {print s}' <<<"$out")
-	expect_eq "requests in the latency summary" "$total" 2048 || return 1
+	expect_eq "requests in the latency summary" "$total" 2048
 	[ -s /tmp/lat/latency.png ] || fail "no latency.png"
 }
 
 case_trace_profile_helper() {
-	load || return 1
-	local out n=40 row
-	row() { grep -E "^$1( \[ramdisk\])? +$2 " <<<"$out"; }
+	load
+	local out n=40 f
+	# once FUNCTION: the profile has FUNCTION once per call.
+	once() {
+		grep -Eq "^$1( \[ramdisk\])? +1.00 " <<<"$out" ||
+			fail "$1 not once per call: $(head -n 12 <<<"$out")"
+	}
 	# One 4 KiB O_DIRECT read is one request: one ramdisk_queue_rq, which
 	# starts and ends it once.
 	out=$(TRACE_LINES=1000 "$TRACE" profile -g ramdisk_queue_rq -- \
-		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none) ||
-		return 1
+		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none)
 	grep -q "^$n top-level calls: median [0-9.]* us" <<<"$out" ||
-		fail "not $n calls of ramdisk_queue_rq: $(head -n 3 <<<"$out")" ||
-		return 1
-	row ramdisk_queue_rq 1.00 && row blk_mq_start_request 1.00 &&
-		row blk_mq_end_request 1.00 ||
-		fail "callees not once per call: $(head -n 12 <<<"$out")" || return 1
+		fail "not $n calls of ramdisk_queue_rq: $(head -n 3 <<<"$out")"
+	for f in ramdisk_queue_rq blk_mq_start_request blk_mq_end_request; do
+		once "$f"
+	done
 	# Depth 1: the function alone.
 	out=$("$TRACE" profile -g ramdisk_queue_rq -d 1 -- \
-		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none) ||
-		return 1
-	grep -q "^$n top-level calls: .*, 1 traced calls each" <<<"$out" &&
-		[ "$(wc -l <<<"$out")" = 3 ] ||
+		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none)
+	grep -q "^$n top-level calls: .*, 1 traced calls each" <<<"$out" ||
 		fail "depth 1 traced more than the function: $out"
+	expect_eq "lines of the depth-1 profile" "$(wc -l <<<"$out")" 3
 }
 
 run_case "ramdisk_rq_done events match a known dd exactly" case_events_match_dd
 run_case "a request past the end shows error=-5 in its event" case_event_error_status
-run_case "scripts/trace graph shows the driver and its callees" case_trace_graph_helper
-run_case "scripts/trace profile counts the driver's calls per request" case_trace_profile_helper
-run_case "scripts/trace latency pairs every request and draws a histogram" case_latency_helper
+run_case "tools/trace graph shows the driver and its callees" case_trace_graph_helper
+run_case "tools/trace profile counts the driver's calls per request" case_trace_profile_helper
+run_case "tools/trace latency pairs every request and draws a histogram" case_latency_helper

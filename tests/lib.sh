@@ -1,19 +1,27 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # Helpers shared by the guest-side tests. A test file defines functions
-# named case_* and calls `run_case "what it shows" case_fn` for each; a case
-# passes when its function returns 0 and fails with the reason it gave with
-# `fail`. Any kernel WARNING, BUG or Oops logged during a case fails it.
+# named case_* and calls `run_case "what it shows" case_fn` for each. A
+# case body runs in a subshell with errexit: its first failing command
+# fails it, with the message `fail` gave or, for any other command, the
+# command and its line. Any kernel WARNING, BUG or Oops logged during a
+# case fails it too. A file may define `requires`, which prints why the
+# file's cases cannot run here and returns 1; they are then skipped.
+#
+# Results are KTAP (tools/testing/selftests/kselftest/ktap_helpers.sh):
+# one "ok N what", "not ok N what" or "ok N what # SKIP why" line per
+# case, "# " diagnostics, and the plan "1..N" when the file is done.
 
 top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-KO=${KO:-$top/.cache/build/$(uname -r)/ramdisk.ko}
+# shellcheck source=scripts/project.sh
+. "$top/scripts/project.sh"
+KO=${KO:-$(build_dir "$(uname -r)")/ramdisk.ko}
+PROBE=${PROBE:-$(build_dir "$(uname -r)")/rdprobe/rdprobe.ko}
 DEV=/dev/ramdisk
 SYS=/sys/block/ramdisk
 NCPU=$(nproc)
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
-
-# Log lines that mean the kernel is unwell; shared with the host's check.
-BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
 
 fail() {
 	echo "$*" >&2
@@ -30,11 +38,31 @@ dmesg_since() {
 	dmesg | sed -n "/rdtest: mark $$-$MARK\$/,\$p" | sed 1d
 }
 
+CASES=0
+trap 'echo "1..$CASES"' EXIT
+
+# case_body FN: runs FN with errexit; a failing command other than fail
+# (which says why itself) names itself and its line, once: not again for
+# the command substitution around it.
+case_body() {
+	set -eE
+	CASE_LEVEL=$BASH_SUBSHELL
+	trap '[[ $BASH_COMMAND == fail* || $BASH_COMMAND == return* ]] ||
+		[ "$BASH_SUBSHELL" -ne "$CASE_LEVEL" ] ||
+		echo "failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+	"$1"
+}
+
 run_case() {
-	local desc=$1 fn=$2 reason status bad
+	local desc=$1 fn=$2 reason status bad why
+	CASES=$((CASES + 1))
+	if declare -F requires >/dev/null && ! why=$(requires); then
+		echo "ok $CASES $TEST_NAME: $desc # SKIP $why"
+		return 0
+	fi
 	mark
 	# No pipefail: `producer | grep -q` would fail when grep stops reading.
-	reason=$("$fn" 2>&1 >/dev/null)
+	reason=$( (case_body "$fn") 2>&1 >/dev/null)
 	status=$?
 	# Unloading belongs to the case: a warning on rmmod is its failure.
 	cleanup_ramdisk
@@ -44,10 +72,11 @@ run_case() {
 		reason="kernel log: $bad"
 	fi
 	if [ $status -eq 0 ]; then
-		echo "PASS $TEST_NAME: $desc"
+		echo "ok $CASES $TEST_NAME: $desc"
 	else
-		echo "FAIL $TEST_NAME: $desc"
-		printf '%s\n' "$reason" | tail -n 15 | sed 's/^/    /'
+		echo "not ok $CASES $TEST_NAME: $desc"
+		printf '%s\n' "${reason:-exit status $status}" | tail -n 15 |
+			sed 's/^/# /'
 	fi
 	return 0
 }
@@ -61,29 +90,20 @@ run_case_backings() {
 	done
 }
 
-skip_case() {
-	echo "SKIP $TEST_NAME: $1 ($2)"
-}
-
 cleanup_ramdisk() {
-	grep -q "^$DEV " /proc/mounts && umount "$DEV"
-	grep -q '^ramdisk ' /proc/modules && rmmod ramdisk
+	if grep -q "^$DEV " /proc/mounts; then umount "$DEV"; fi
+	if grep -q '^ramdisk ' /proc/modules; then rmmod ramdisk; fi
 	return 0
 }
 
 # wait_for_dev [NODE]: waits up to 5 s for a block device node ($DEV).
+# shellcheck disable=SC2120 # NODE is optional; most callers want $DEV.
 wait_for_dev() {
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -b "${1:-$DEV}" ] && return 0
 		sleep 0.1
 	done
 	fail "${1:-$DEV} did not appear"
-}
-
-# ramdisk_major: the major number ramdisk registered (brd's "ramdisk" is 1).
-ramdisk_major() {
-	awk '$2 == "ramdisk" && $1 != 1 {print $1}' /proc/devices
 }
 
 # load [PARAM=VALUE...]: insmod with parameters (and backing=$BACKING when
@@ -111,15 +131,12 @@ print("OK" if ret == 0 else "EOPNOTSUPP" if err == errno.EOPNOTSUPP
 PY
 }
 
-PROBE=${PROBE:-$top/.cache/build/$(uname -r)/rdprobe/rdprobe.ko}
-
 # probe OP SECTOR BYTES: sends one raw request to ramdisk (tests/rdprobe)
 # and prints OK or the errno's name.
 probe() {
 	KO=$PROBE load_errno "major=$(ramdisk_major) op=$1 sector=$2 bytes=$3" |
 		tee /tmp/probe.out
-	grep -q '^OK$' /tmp/probe.out && rmmod rdprobe
-	return 0
+	if grep -q '^OK$' /tmp/probe.out; then rmmod rdprobe; fi
 }
 
 # dio OP DEVICE OFFSET BYTES: one O_DIRECT pread or pwrite (of 0x5a bytes);
@@ -148,6 +165,11 @@ unload() {
 # expect_eq WHAT ACTUAL EXPECTED
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+}
+
+# hw_queues: how many hardware queues /dev/ramdisk has.
+hw_queues() {
+	find "$SYS/mq" -mindepth 1 -maxdepth 1 | wc -l
 }
 
 # sysattr FILE: a file under /sys/block/ramdisk.
@@ -188,4 +210,72 @@ expect_zero() {
 expect_data() {
 	cmp -s <(read_at "$1" "$(stat -c %s "$2")") "$2" ||
 		fail "bytes at $1 differ from $(basename "$2")"
+}
+
+# run_fio_section JOBFILE SECTION JOBS [VAR=VALUE...]: runs one section of
+# a fio job file against $DEV; fails unless JOBS jobs ran, all without
+# error (a failed verify is an error).
+run_fio_section() {
+	local jobfile=$1 section=$2 jobs=$3 out
+	shift 3
+	out=$(env FILENAME=$DEV NCPU="$NCPU" "$@" fio --section="$section" \
+		--output-format=terse --terse-version=3 "$jobfile" 2>&1) ||
+		fail "fio $section failed: $(tail -n 5 <<<"$out")" || return 1
+	# One terse v3 line per job; its field 5 is the job's error.
+	awk -F';' -v want="$jobs" '/^3;/ {jobs++; if ($5 != 0) bad=1}
+		END {exit bad || jobs != want}' <<<"$out" ||
+		fail "fio $section reported errors: $out"
+}
+
+# Exact leak signals. Objects a module allocated and never freed keep
+# their call site in slab's alloc_traces (the guests boot with
+# slub_debug=U) and vmallocinfo; once the module is gone, the site prints
+# as a bare address.
+
+# driver_allocations: live slab objects and vmalloc areas whose call site
+# is ramdisk's, blk-mq's (tag sets, hardware contexts) or an unloaded
+# module's, as "<slab objects> <vmalloc areas>". (alloc_traces gives a
+# count and a call site per line, then the stack, indented.)
+driver_allocations() {
+	local slab vmalloc
+	slab=$(cat /sys/kernel/debug/slab/kmalloc-*/alloc_traces 2>/dev/null |
+		awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(ramdisk_|blk_mq_|0x[0-9a-f]+$)/ {n += $1}
+		     END {print n + 0}')
+	vmalloc=$(awk '$3 ~ /^(ramdisk_|0x[0-9a-f]+$)/ {n++} END {print n + 0}' \
+		/proc/vmallocinfo)
+	echo "$slab $vmalloc"
+}
+
+# expect_allocations BASELINE: driver_allocations returns to BASELINE;
+# blk-mq frees some objects after an RCU grace period, so wait up to 10 s.
+expect_allocations() {
+	local now
+	for _ in $(seq 20); do
+		now=$(driver_allocations)
+		[ "$now" = "$1" ] && return 0
+		sleep 0.5
+	done
+	fail "live slab objects and vmalloc areas of ramdisk and blk-mq: $1 before, $now after"
+}
+
+# free_pages: the machine's free pages: the buddy allocator's count plus
+# those freed onto per-CPU lists, which it does not include.
+free_pages() {
+	awk '$1 == "nr_free_pages" && !zone {n += $2}
+	     $1 == "count:" {n += $2}
+	     $1 == "Node" {zone = 1}
+	     END {print n}' /proc/vmstat /proc/zoneinfo
+}
+
+# expect_pages_back BEFORE PAGES WHAT: within 10 s, the free pages rise
+# from BEFORE by at least 3/4 of PAGES, the pages WHAT gave back. The rest
+# of a quiet guest moves the count by far less in that time.
+expect_pages_back() {
+	local now
+	for _ in $(seq 20); do
+		now=$(free_pages)
+		[ $((now - $1)) -ge $(($2 * 3 / 4)) ] && return 0
+		sleep 0.5
+	done
+	fail "$3: free pages rose by $((now - $1)), expected about $2"
 }
