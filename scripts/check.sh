@@ -7,7 +7,8 @@
 #      6.1 and 6.12 is the module tested below
 #   3. per kernel: the test helper, DKMS build and install into
 #      .cache/dkms, README's parameter table against modinfo
-#   4. the docs against the code (doc-checks/notes.py)
+#   4. the docs against the code (doc-checks/notes.py), and the trace
+#      tool's graph filter against a recorded report (tests/fixtures/)
 #   5. boot each kernel in QEMU and run tests/run.sh in it (KTAP)
 #   6. judge each guest's kernel log and taint
 #   7. a copy of the tree under /tmp, through a symlink, boots a guest
@@ -76,6 +77,13 @@ done
 
 check_cmd "chapter-notes name real functions and quote the sources exactly" \
 	python3 "$top/doc-checks/notes.py"
+
+# A graph with an interrupt's softirq work before the call and interrupts
+# nested in it (what once pushed the driver out of a trimmed report): the
+# filter keeps the calls whole and nothing else.
+check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without interrupt work" \
+	diff -u tests/fixtures/graph-softirq.out \
+	<(python3 tools/graph-calls.py ramdisk_queue_rq 2 <tests/fixtures/graph-softirq.report)
 
 # Taint flags allowed: O (out-of-tree module) and E (unsigned module): both
 # come with loading any module built outside Debian's kernel build.
