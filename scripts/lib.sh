@@ -29,7 +29,8 @@ fi
 # Downloads, unpacked kernels and lint tools are the same for every clone
 # on the machine: they live in the user's cache, shared (setup.sh locks
 # it). Builds and results belong to this clone.
-shared_cache=${XDG_CACHE_HOME:-$HOME/.cache}/ramdisk
+# CI may run with HOME unset: then the account's home, as ~ would give.
+shared_cache=${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/ramdisk
 cache=$top/.cache
 results=$top/results
 
