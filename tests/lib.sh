@@ -28,14 +28,18 @@ fail() {
 	return 1
 }
 
-# mark: puts a marker in the kernel log; dmesg_since prints what followed.
+# mark: puts a marker in the kernel log; dmesg_since prints what followed
+# the last marker this shell put there. A case body's subshell counts on
+# from its parent's count, so the shell's own PID keeps the two apart: a
+# repeated marker would start dmesg_since at an older case's lines.
 MARK=0
 mark() {
 	MARK=$((MARK + 1))
-	echo "rdtest: mark $$-$MARK" >/dev/kmsg
+	MARK_TAG=$BASHPID-$MARK
+	echo "rdtest: mark $MARK_TAG" >/dev/kmsg
 }
 dmesg_since() {
-	dmesg | sed -n "/rdtest: mark $$-$MARK\$/,\$p" | sed 1d
+	dmesg | sed -n "/rdtest: mark $MARK_TAG\$/,\$p" | sed 1d
 }
 
 CASES=0
