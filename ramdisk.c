@@ -2,8 +2,10 @@
 /*
  * ramdisk: a blk-mq block device whose data lives in RAM.
  *
- * One disk, /dev/ramdisk, backed either by one zeroed linear buffer
- * (backing=linear) or by pages allocated on first write (backing=pages).
+ * Disks made at load (nr_disks: /dev/ramdisk, /dev/ramdisk-1, ...) and at
+ * runtime through configfs (/dev/ramdisk-NAME), each backed either by one
+ * zeroed linear buffer (backing=linear) or by pages allocated on first
+ * write (backing=pages).
  * Requests arrive on per-CPU hardware queues; ramdisk_queue_rq() copies
  * each segment to or from the store and completes the request inline,
  * since there is no hardware to wait for.
@@ -13,14 +15,21 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/bvec.h>
+#include <linux/configfs.h>
 #include <linux/cpumask.h>
+#include <linux/device.h>
+#include <linux/ctype.h>
 #include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/kstrtox.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/stringify.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -39,21 +48,44 @@ static unsigned int queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH;
 static unsigned int logical_block_size = RAMDISK_DEFAULT_LOGICAL_BLOCK_SIZE;
 static unsigned int max_part = RAMDISK_DEFAULT_MAX_PART;
 static char *backing = __stringify(RAMDISK_DEFAULT_BACKING);
+static unsigned int nr_disks = RAMDISK_DEFAULT_NR_DISKS;
 
-/* Checks only the syntax; ramdisk_check_params() checks the value. */
-static int ramdisk_set_size(const char *val, const struct kernel_param *kp)
+/*
+ * The length of @val without a trailing newline: configfs writes from
+ * echo carry one, and log lines quote the value without it.
+ */
+static int ramdisk_value_len(const char *val)
 {
-	unsigned long long bytes;
+	return strcspn(val, "\n");
+}
+
+/*
+ * Checks only the syntax; ramdisk_config_validate() checks the value.
+ * Shared by the size parameter and the size attribute.
+ */
+static int ramdisk_parse_size(const char *val, u64 *bytes)
+{
 	char *end;
 
-	bytes = memparse(val, &end);
+	*bytes = memparse(val, &end);
 	if (*end == '\n')
 		end++;
 	if (end == val || *end) {
-		pr_err("size=%s is not a byte count (suffixes K, M, G allowed)\n",
-		       val);
+		pr_err("size=%.*s is not a byte count (suffixes K, M, G allowed)\n",
+		       ramdisk_value_len(val), val);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int ramdisk_set_size(const char *val, const struct kernel_param *kp)
+{
+	u64 bytes;
+	int err;
+
+	err = ramdisk_parse_size(val, &bytes);
+	if (err)
+		return err;
 	*(unsigned long long *)kp->arg = bytes;
 	return 0;
 }
@@ -90,17 +122,146 @@ module_param(backing, charp, 0444);
 #define RAMDISK_BACKING_TEXT \
 	"linear: all memory allocated at load; pages: allocated on write, freed on discard, size may exceed RAM."
 RAMDISK_PARM_DESC(backing, RAMDISK_BACKING_TEXT, RAMDISK_DEFAULT_BACKING, "");
+module_param(nr_disks, uint, 0444);
+#define RAMDISK_NR_DISKS_RANGE "0.." __stringify(RAMDISK_MAX_NR_DISKS) " "
+#define RAMDISK_NR_DISKS_TEXT \
+	"disks made at load: ramdisk, ramdisk-1, ...; the other parameters are their settings and the defaults of configfs disks."
+RAMDISK_PARM_DESC(nr_disks, RAMDISK_NR_DISKS_RANGE RAMDISK_NR_DISKS_TEXT,
+		  RAMDISK_DEFAULT_NR_DISKS, "");
 
 static const char *const ramdisk_backing_names[] = {
 	[RAMDISK_BACKING_LINEAR] = "linear",
 	[RAMDISK_BACKING_PAGES] = "pages",
 };
 
-/* backing, parsed once by ramdisk_check_params(). */
-static enum ramdisk_backing backing_mode;
+/* Shared by the backing parameter and the backing attribute. */
+static int ramdisk_parse_backing(const char *val,
+				 enum ramdisk_backing *backing_out)
+{
+	int match = sysfs_match_string(ramdisk_backing_names, val);
+
+	if (match < 0) {
+		pr_err("backing=%.*s is invalid: allowed linear or pages\n",
+		       ramdisk_value_len(val), val);
+		return -EINVAL;
+	}
+	*backing_out = match;
+	return 0;
+}
+
+static int ramdisk_check_range(const char *name, unsigned long long value,
+			       unsigned long long min, unsigned long long max)
+{
+	if (value >= min && value <= max)
+		return 0;
+	pr_err("%s=%llu is out of range: allowed %llu..%llu\n", name, value,
+	       min, max);
+	return -EINVAL;
+}
+
+/**
+ * ramdisk_config_validate - check every setting of one disk
+ * @config: filled from the module parameters or from configfs writes
+ *
+ * Logs one line naming the first bad setting, its value and what is
+ * allowed. Memory is checked apart, by ramdisk_check_memory(): whether a
+ * size fits depends on the moment and on how many disks are made.
+ *
+ * Return: 0, or -EINVAL.
+ */
+static int ramdisk_config_validate(const struct ramdisk_config *config)
+{
+	unsigned int lbs = config->logical_block_size;
+	int err;
+
+	if (lbs < SECTOR_SIZE || lbs > PAGE_SIZE || !is_power_of_2(lbs)) {
+		pr_err("logical_block_size=%u is invalid: allowed a power of two from %u to %lu\n",
+		       lbs, SECTOR_SIZE, PAGE_SIZE);
+		return -EINVAL;
+	}
+	if (!config->size || config->size % lbs) {
+		pr_err("size=%llu is invalid: allowed a non-zero multiple of logical_block_size (%u)\n",
+		       config->size, lbs);
+		return -EINVAL;
+	}
+	err = ramdisk_check_range("nr_hw_queues", config->nr_hw_queues, 0,
+				  nr_cpu_ids);
+	if (err)
+		return err;
+	err = ramdisk_check_range("queue_depth", config->queue_depth, 1,
+				  RAMDISK_MAX_QUEUE_DEPTH);
+	if (err)
+		return err;
+	return ramdisk_check_range("max_part", config->max_part, 1,
+				   DISK_MAX_PARTS);
+}
+
+/*
+ * Refuses linear stores that cannot fit rather than push the machine into
+ * OOM; @count disks of @config are about to be made. A page store only
+ * needs memory for what is written.
+ */
+static int ramdisk_check_memory(const struct ramdisk_config *config,
+				unsigned int count)
+{
+	unsigned long avail_mib = si_mem_available() >> (20 - PAGE_SHIFT);
+
+	if (config->backing != RAMDISK_BACKING_LINEAR || !count)
+		return 0;
+	if (config->size >> 20 >= avail_mib / count) {
+		pr_err("size=%llu is more than the %lu MiB of memory available to %u disk(s)\n",
+		       config->size, avail_mib, count);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The module parameters as a configuration: the settings of load-time
+ * disks, and the defaults of configfs disks. Filled once at load.
+ */
+static struct ramdisk_config ramdisk_defaults;
+
+/* Rejects bad parameters; fills in nr_hw_queues=0 so sysfs shows the truth. */
+static int __init ramdisk_check_params(void)
+{
+	struct ramdisk_config *config = &ramdisk_defaults;
+	int err;
+
+	err = ramdisk_parse_backing(backing, &config->backing);
+	if (err)
+		return err;
+	config->size = size;
+	config->logical_block_size = logical_block_size;
+	config->nr_hw_queues = nr_hw_queues;
+	config->queue_depth = queue_depth;
+	config->max_part = max_part;
+	err = ramdisk_config_validate(config);
+	if (err)
+		return err;
+	err = ramdisk_check_range("nr_disks", nr_disks, 0,
+				  RAMDISK_MAX_NR_DISKS);
+	if (err)
+		return err;
+	err = ramdisk_check_memory(config, nr_disks);
+	if (err)
+		return err;
+
+	if (!nr_hw_queues)
+		nr_hw_queues = num_online_cpus();
+	config->nr_hw_queues = nr_hw_queues;
+	return 0;
+}
 
 static int ramdisk_major;
-static struct ramdisk_dev *ramdisk;
+
+/*
+ * Serialises making and removing disks (load, configfs power and rmdir)
+ * and configfs writes, and protects ramdisk_devs and each item's ->rd.
+ */
+static DEFINE_MUTEX(ramdisk_lock);
+static LIST_HEAD(ramdisk_devs);
+static DEFINE_IDA(ramdisk_indexes);
 
 /* Kept out of line: it only runs when something above us is broken. */
 static noinline blk_status_t ramdisk_out_of_range(struct ramdisk_dev *rd,
@@ -414,9 +575,52 @@ static const struct blk_mq_ops ramdisk_mq_ops = {
 	.queue_rq = ramdisk_queue_rq,
 };
 
+/*
+ * The configfs subsystem, /sys/kernel/config/ramdisk; defined with its
+ * attributes below. ramdisk_open() needs it to depend on an item.
+ */
+static struct configfs_subsystem ramdisk_subsys;
+
+/*
+ * May sleep. Called for each open of the disk or (first open of) each of
+ * its partitions, under the disk's open_mutex. A runtime disk's configfs
+ * item is depended on while the disk is open: configfs then refuses rmdir
+ * with EBUSY itself, and an rmdir already under way makes the dependency,
+ * and so the open, fail. A disk being removed refuses new opens.
+ */
+static int ramdisk_open(struct gendisk *disk)
+{
+	struct ramdisk_dev *rd = disk->private_data;
+	int err = 0;
+
+	mutex_lock(&rd->open_lock);
+	if (rd->removing)
+		err = -ENXIO;
+	else if (!rd->openers && rd->item)
+		err = configfs_depend_item(&ramdisk_subsys, rd->item);
+	if (!err)
+		rd->openers++;
+	mutex_unlock(&rd->open_lock);
+	/* configfs says ENOENT for an item that rmdir is taking away. */
+	return err == -ENOENT ? -ENXIO : err;
+}
+
+/* May sleep. Mirrors ramdisk_open(). */
+static void ramdisk_release(struct gendisk *disk)
+{
+	struct ramdisk_dev *rd = disk->private_data;
+
+	mutex_lock(&rd->open_lock);
+	if (!--rd->openers && rd->item)
+		configfs_undepend_item(rd->item);
+	mutex_unlock(&rd->open_lock);
+}
+
 static const struct block_device_operations ramdisk_fops = {
 	/* Holds the module while the disk is open or mounted. */
 	.owner = THIS_MODULE,
+	.open = ramdisk_bdops_open,
+	.release = ramdisk_bdops_release,
 };
 
 /* What the disk holds in memory now: all of it for a linear store. */
@@ -442,11 +646,11 @@ static struct attribute *ramdisk_disk_attrs[] = {
 ATTRIBUTE_GROUPS(ramdisk_disk);
 
 /*
- * May sleep; runs at load time only, so GFP_KERNEL is right. The store is
- * zeroed here so that a read of a never-written sector cannot return old
- * kernel memory. kvmalloc() refuses sizes above INT_MAX, so larger stores
- * come from vmalloc directly. __GFP_RETRY_MAYFAIL makes a size the machine
- * cannot hold fail instead of invoking the OOM killer.
+ * May sleep; runs when a disk is made, never for I/O, so GFP_KERNEL is
+ * right. The store is zeroed here so that a read of a never-written sector
+ * cannot return old kernel memory. kvmalloc() refuses sizes above INT_MAX,
+ * so larger stores come from vmalloc directly. __GFP_RETRY_MAYFAIL makes a
+ * size the machine cannot hold fail instead of invoking the OOM killer.
  */
 static void *ramdisk_alloc_store(unsigned long long bytes)
 {
@@ -483,7 +687,7 @@ static void ramdisk_free_backing(struct ramdisk_dev *rd)
 }
 
 /* May sleep; the page store starts empty and costs nothing until written. */
-static int ramdisk_alloc_backing(struct ramdisk_dev *rd)
+static int ramdisk_alloc_backing(struct ramdisk_dev *rd, u64 bytes)
 {
 	if (rd->backing == RAMDISK_BACKING_PAGES) {
 		xa_init(&rd->pages);
@@ -491,40 +695,133 @@ static int ramdisk_alloc_backing(struct ramdisk_dev *rd)
 			totalram_pages() / RAMDISK_PAGES_RESERVE_FRACTION;
 		return 0;
 	}
-	rd->store = ramdisk_alloc_store(size);
+	rd->store = ramdisk_alloc_store(bytes);
 	if (!rd->store) {
-		pr_err("size=%llu: cannot allocate the backing store\n", size);
+		pr_err("size=%llu: cannot allocate the backing store\n", bytes);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-static struct ramdisk_dev *ramdisk_add(void)
+/*
+ * Whether @part is a name the block layer would give a partition of a
+ * disk named @disk: the disk's name, a 'p' if that ends in a digit, and a
+ * partition number.
+ */
+static bool ramdisk_is_partition_name(const char *part, const char *disk)
+{
+	size_t len = strlen(disk);
+	unsigned int partno;
+
+	if (strncmp(part, disk, len))
+		return false;
+	part += len;
+	if (isdigit(disk[len - 1]) && *part++ != 'p')
+		return false;
+	return isdigit(*part) && *part != '0' && !kstrtouint(part, 10, &partno);
+}
+
+/*
+ * A disk named @name must not take a partition's name from a disk of
+ * ours, nor have partitions named like one ("ramdisk-a" and "ramdisk-a1").
+ * Load-time names are "ramdisk" and "ramdisk-N" and configfs names are
+ * unique in their folder, so whole names cannot be equal.
+ */
+static int ramdisk_check_name(const char *name)
+{
+	struct ramdisk_dev *other;
+	const char *taken;
+
+	lockdep_assert_held(&ramdisk_lock);
+	list_for_each_entry(other, &ramdisk_devs, list) {
+		taken = other->disk->disk_name;
+		if (ramdisk_is_partition_name(name, taken)) {
+			pr_err("%s: the name of a partition of %s\n", name,
+			       taken);
+			return -EEXIST;
+		}
+		if (ramdisk_is_partition_name(taken, name)) {
+			pr_err("%s: its partitions would take the name of %s\n",
+			       name, taken);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/*
+ * May sleep. Whether any block device, whole disk or partition, of any
+ * driver, already has the name @name: adding the disk would then fail in
+ * sysfs, with a warning. @disk is allocated, not added; it gives the block
+ * device class, which is not exported.
+ */
+static int ramdisk_check_name_free(struct gendisk *disk, const char *name)
+{
+	struct device *other;
+
+	other = class_find_device_by_name(disk_to_dev(disk)->class, name);
+	if (!other)
+		return 0;
+	put_device(other);
+	pr_err("%s: a block device of that name exists\n", name);
+	return -EEXIST;
+}
+
+/**
+ * ramdisk_add - make a disk and register it
+ * @config: its settings, already validated; read, not kept
+ * @name: its name, e.g. "ramdisk-1"
+ * @item: its configfs item, or NULL for a load-time disk
+ *
+ * May sleep. Called under ramdisk_lock.
+ *
+ * Return: the disk, or an ERR_PTR.
+ */
+static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
+				       const char *name,
+				       struct config_item *item)
 {
 	struct queue_limits lim = {
-		.logical_block_size = logical_block_size,
+		.logical_block_size = config->logical_block_size,
 		/* So partitioning tools align to pages, as brd does. */
 		.physical_block_size = PAGE_SIZE,
 		.max_hw_sectors = RAMDISK_MAX_REQUEST_SECTORS,
 		/* Segments cost one memcpy each; their number needs no cap. */
 		.max_segments = USHRT_MAX,
 		.max_hw_discard_sectors = RAMDISK_MAX_ZEROING_SECTORS,
-		.discard_granularity = logical_block_size,
+		.discard_granularity = config->logical_block_size,
 		.max_write_zeroes_sectors = RAMDISK_MAX_ZEROING_SECTORS,
 	};
 	struct ramdisk_dev *rd;
 	struct gendisk *disk;
 	int err;
 
+	lockdep_assert_held(&ramdisk_lock);
+	err = ramdisk_check_name(name);
+	if (err)
+		return ERR_PTR(err);
+
 	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
 	if (!rd)
 		return ERR_PTR(-ENOMEM);
+	mutex_init(&rd->open_lock);
+	/* Set before the disk can be opened: release undoes what open did. */
+	rd->item = item;
 
-	rd->capacity = size >> SECTOR_SHIFT;
-	rd->backing = backing_mode;
-	err = ramdisk_alloc_backing(rd);
-	if (err)
+	rd->index = ida_alloc_max(&ramdisk_indexes, RAMDISK_MAX_DISKS - 1,
+				  GFP_KERNEL);
+	if (rd->index < 0) {
+		err = rd->index;
+		pr_err("%s: no free minors: %u disks exist\n", name,
+		       RAMDISK_MAX_DISKS);
 		goto out_free_dev;
+	}
+
+	rd->capacity = config->size >> SECTOR_SHIFT;
+	rd->backing = config->backing;
+	err = ramdisk_alloc_backing(rd, config->size);
+	if (err)
+		goto out_free_index;
 
 	/*
 	 * A page is freed only by a discard that covers all of it; with page
@@ -535,8 +832,8 @@ static struct ramdisk_dev *ramdisk_add(void)
 		lim.discard_granularity = PAGE_SIZE;
 
 	rd->tag_set.ops = &ramdisk_mq_ops;
-	rd->tag_set.nr_hw_queues = nr_hw_queues;
-	rd->tag_set.queue_depth = queue_depth;
+	rd->tag_set.nr_hw_queues = config->nr_hw_queues ?: num_online_cpus();
+	rd->tag_set.queue_depth = config->queue_depth;
 	rd->tag_set.numa_node = NUMA_NO_NODE;
 	/* An I/O scheduler only delays a device that completes inline. */
 	rd->tag_set.flags = BLK_MQ_F_SHOULD_MERGE |
@@ -555,17 +852,33 @@ static struct ramdisk_dev *ramdisk_add(void)
 		goto out_free_tags;
 	}
 	rd->disk = disk;
-	disk->major = ramdisk_major;
-	disk->first_minor = 0;
-	disk->minors = max_part;
-	disk->fops = &ramdisk_fops;
-	disk->private_data = rd;
-	strscpy(disk->disk_name, RAMDISK_NAME, DISK_NAME_LEN);
-	set_capacity(disk, rd->capacity);
-
-	err = device_add_disk(NULL, disk, ramdisk_disk_groups);
+	err = ramdisk_check_name_free(disk, name);
 	if (err)
 		goto out_cleanup_disk;
+	disk->major = ramdisk_major;
+	disk->first_minor = rd->index * DISK_MAX_PARTS;
+	disk->minors = config->max_part;
+	disk->fops = &ramdisk_fops;
+	disk->private_data = rd;
+	strscpy(disk->disk_name, name, DISK_NAME_LEN);
+	set_capacity(disk, rd->capacity);
+
+	/*
+	 * A new disk is all zeros: there is no partition table to find. And
+	 * a scan would open the disk from inside add_disk, and since 6.9 the
+	 * last put of that file waits until the task returns to user space,
+	 * by which time a failed insmod has freed the module it calls into.
+	 */
+	set_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
+	err = device_add_disk(NULL, disk, ramdisk_disk_groups);
+	clear_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
+	if (err)
+		goto out_cleanup_disk;
+	list_add_tail(&rd->list, &ramdisk_devs);
+	pr_info("%s: %llu bytes, %s store, %u hardware queues of depth %u, %u-byte blocks\n",
+		name, config->size, ramdisk_backing_names[rd->backing],
+		rd->tag_set.nr_hw_queues, config->queue_depth,
+		config->logical_block_size);
 	return rd;
 
 out_cleanup_disk:
@@ -574,83 +887,380 @@ out_free_tags:
 	blk_mq_free_tag_set(&rd->tag_set);
 out_free_backing:
 	ramdisk_free_backing(rd);
+out_free_index:
+	ida_free(&ramdisk_indexes, rd->index);
 out_free_dev:
 	kfree(rd);
 	return ERR_PTR(err);
 }
 
-/* Mirrors ramdisk_add(). */
+/*
+ * May sleep. Mirrors ramdisk_add(). The disk must have no openers and
+ * refuse new ones: ramdisk_claim_for_removal(), or module unload.
+ */
 static void ramdisk_remove(struct ramdisk_dev *rd)
 {
+	lockdep_assert_held(&ramdisk_lock);
+	list_del(&rd->list);
 	del_gendisk(rd->disk);
 	put_disk(rd->disk);
 	blk_mq_free_tag_set(&rd->tag_set);
 	ramdisk_free_backing(rd);
+	ida_free(&ramdisk_indexes, rd->index);
 	kfree(rd);
 }
 
-static int __init ramdisk_check_range(const char *name,
-				      unsigned long long value,
-				      unsigned long long min,
-				      unsigned long long max)
+/*
+ * May sleep. From here on the disk refuses opens, unless it is open now:
+ * then it stays as it is and the caller gets -EBUSY.
+ */
+static int ramdisk_claim_for_removal(struct ramdisk_dev *rd)
 {
-	if (value >= min && value <= max)
-		return 0;
-	pr_err("%s=%llu is out of range: allowed %llu..%llu\n", name, value,
-	       min, max);
-	return -EINVAL;
+	unsigned int openers;
+
+	mutex_lock(&rd->open_lock);
+	openers = rd->openers;
+	if (!openers)
+		rd->removing = true;
+	mutex_unlock(&rd->open_lock);
+	if (openers) {
+		pr_err("%s: open or mounted (%u openers), not removed\n",
+		       rd->disk->disk_name, openers);
+		return -EBUSY;
+	}
+	return 0;
 }
 
-/* Rejects bad parameters; fills in nr_hw_queues=0 so sysfs shows the truth. */
-static int __init ramdisk_check_params(void)
+/* configfs: /sys/kernel/config/ramdisk/NAME, one runtime disk per folder. */
+
+static struct ramdisk_item *to_ramdisk_item(struct config_item *item)
 {
-	unsigned long avail_mib;
+	return container_of(item, struct ramdisk_item, item);
+}
+
+/* The unsigned int settings, by attribute name. */
+static const struct {
+	const char *name;
+	size_t offset;
+} ramdisk_uint_settings[] = {
+	{ "logical_block_size",
+	  offsetof(struct ramdisk_config, logical_block_size) },
+	{ "nr_hw_queues", offsetof(struct ramdisk_config, nr_hw_queues) },
+	{ "queue_depth", offsetof(struct ramdisk_config, queue_depth) },
+	{ "max_part", offsetof(struct ramdisk_config, max_part) },
+};
+
+static unsigned int *ramdisk_uint_setting(struct ramdisk_config *config,
+					  const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ramdisk_uint_settings); i++)
+		if (!strcmp(name, ramdisk_uint_settings[i].name))
+			return (void *)config + ramdisk_uint_settings[i].offset;
+	return NULL;
+}
+
+/* Parses the value of setting @name into @config; logs what is wrong. */
+static int ramdisk_config_parse(struct ramdisk_config *config, const char *name,
+				const char *val)
+{
+	unsigned int *uint_setting;
+
+	if (!strcmp(name, "size"))
+		return ramdisk_parse_size(val, &config->size);
+	if (!strcmp(name, "backing"))
+		return ramdisk_parse_backing(val, &config->backing);
+	uint_setting = ramdisk_uint_setting(config, name);
+	if (kstrtouint(val, 10, uint_setting)) {
+		pr_err("%s=%.*s is not a number\n", name,
+		       ramdisk_value_len(val), val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static ssize_t ramdisk_item_show(struct config_item *item, char *page,
+				 const char *name)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	ssize_t len;
+
+	mutex_lock(&ramdisk_lock);
+	if (!strcmp(name, "size"))
+		len = sprintf(page, "%llu\n", ri->config.size);
+	else if (!strcmp(name, "backing"))
+		len = sprintf(page, "%s\n",
+			      ramdisk_backing_names[ri->config.backing]);
+	else
+		len = sprintf(page, "%u\n",
+			      *ramdisk_uint_setting(&ri->config, name));
+	mutex_unlock(&ramdisk_lock);
+	return len;
+}
+
+/*
+ * May sleep. A setting is parsed into a copy of the configuration, which
+ * is validated whole and only then kept: a refused write changes nothing.
+ */
+static ssize_t ramdisk_item_store(struct config_item *item, const char *page,
+				  size_t count, const char *name)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	struct ramdisk_config config;
 	int err;
 
-	if (logical_block_size < SECTOR_SIZE ||
-	    logical_block_size > PAGE_SIZE ||
-	    !is_power_of_2(logical_block_size)) {
-		pr_err("logical_block_size=%u is invalid: allowed a power of two from %u to %lu\n",
-		       logical_block_size, SECTOR_SIZE, PAGE_SIZE);
-		return -EINVAL;
-	}
-	err = sysfs_match_string(ramdisk_backing_names, backing);
-	if (err < 0) {
-		pr_err("backing=%s is invalid: allowed linear or pages\n",
-		       backing);
-		return -EINVAL;
-	}
-	backing_mode = err;
-	if (!size || size % logical_block_size) {
-		pr_err("size=%llu is invalid: allowed a non-zero multiple of logical_block_size (%u)\n",
-		       size, logical_block_size);
-		return -EINVAL;
-	}
-	err = ramdisk_check_range("nr_hw_queues", nr_hw_queues, 0, nr_cpu_ids);
-	if (err)
-		return err;
-	err = ramdisk_check_range("queue_depth", queue_depth, 1,
-				  RAMDISK_MAX_QUEUE_DEPTH);
-	if (err)
-		return err;
-	err = ramdisk_check_range("max_part", max_part, 1, DISK_MAX_PARTS);
-	if (err)
-		return err;
+	mutex_lock(&ramdisk_lock);
+	config = ri->config;
+	if (ri->rd)
+		err = -EBUSY;
+	else
+		err = ramdisk_config_parse(&config, name, page) ?:
+			      ramdisk_config_validate(&config);
+	if (!err)
+		ri->config = config;
+	mutex_unlock(&ramdisk_lock);
+	return err ?: count;
+}
 
-	/*
-	 * Refuse a linear store that cannot fit rather than push the machine
-	 * into OOM. A page store only needs memory for what is written.
-	 */
-	avail_mib = si_mem_available() >> (20 - PAGE_SHIFT);
-	if (backing_mode == RAMDISK_BACKING_LINEAR && size >> 20 >= avail_mib) {
-		pr_err("size=%llu is more than the %lu MiB of memory available\n",
-		       size, avail_mib);
-		return -ENOMEM;
-	}
+#define RAMDISK_SETTING_ATTR(name)                                          \
+	static ssize_t ramdisk_item_##name##_show(struct config_item *item, \
+						  char *page)               \
+	{                                                                   \
+		return ramdisk_item_show(item, page, #name);                \
+	}                                                                   \
+	static ssize_t ramdisk_item_##name##_store(                         \
+		struct config_item *item, const char *page, size_t count)   \
+	{                                                                   \
+		return ramdisk_item_store(item, page, count, #name);        \
+	}                                                                   \
+	CONFIGFS_ATTR(ramdisk_item_, name)
 
-	if (!nr_hw_queues)
-		nr_hw_queues = num_online_cpus();
+RAMDISK_SETTING_ATTR(size);
+RAMDISK_SETTING_ATTR(backing);
+RAMDISK_SETTING_ATTR(logical_block_size);
+RAMDISK_SETTING_ATTR(nr_hw_queues);
+RAMDISK_SETTING_ATTR(queue_depth);
+RAMDISK_SETTING_ATTR(max_part);
+
+static ssize_t ramdisk_item_disk_name_show(struct config_item *item, char *page)
+{
+	return sprintf(page, RAMDISK_NAME "-%s\n", config_item_name(item));
+}
+CONFIGFS_ATTR_RO(ramdisk_item_, disk_name);
+
+static ssize_t ramdisk_item_power_show(struct config_item *item, char *page)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	bool powered;
+
+	mutex_lock(&ramdisk_lock);
+	powered = ri->rd;
+	mutex_unlock(&ramdisk_lock);
+	return sprintf(page, "%d\n", powered);
+}
+
+/* May sleep. Called under ramdisk_lock. */
+static int ramdisk_item_power_on(struct ramdisk_item *ri)
+{
+	char name[DISK_NAME_LEN];
+	struct ramdisk_dev *rd;
+	int err;
+
+	lockdep_assert_held(&ramdisk_lock);
+	err = ramdisk_config_validate(&ri->config) ?:
+		      ramdisk_check_memory(&ri->config, 1);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), RAMDISK_NAME "-%s",
+		 config_item_name(&ri->item));
+	rd = ramdisk_add(&ri->config, name, &ri->item);
+	if (IS_ERR(rd))
+		return PTR_ERR(rd);
+	ri->rd = rd;
 	return 0;
+}
+
+/* May sleep. Called under ramdisk_lock. */
+static int ramdisk_item_power_off(struct ramdisk_item *ri)
+{
+	int err;
+
+	lockdep_assert_held(&ramdisk_lock);
+	err = ramdisk_claim_for_removal(ri->rd);
+	if (err)
+		return err;
+	ramdisk_remove(ri->rd);
+	ri->rd = NULL;
+	return 0;
+}
+
+static ssize_t ramdisk_item_power_store(struct config_item *item,
+					const char *page, size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	bool power;
+	int err;
+
+	if (kstrtobool(page, &power)) {
+		pr_err("power=%.*s is invalid: allowed 0 or 1\n",
+		       ramdisk_value_len(page), page);
+		return -EINVAL;
+	}
+	mutex_lock(&ramdisk_lock);
+	if (power == !!ri->rd)
+		err = 0;
+	else if (power)
+		err = ramdisk_item_power_on(ri);
+	else
+		err = ramdisk_item_power_off(ri);
+	mutex_unlock(&ramdisk_lock);
+	return err ?: count;
+}
+CONFIGFS_ATTR(ramdisk_item_, power);
+
+/* The features file lists these names; keep power and settings first. */
+static struct configfs_attribute *ramdisk_item_attrs[] = {
+	&ramdisk_item_attr_power,
+	&ramdisk_item_attr_size,
+	&ramdisk_item_attr_backing,
+	&ramdisk_item_attr_logical_block_size,
+	&ramdisk_item_attr_nr_hw_queues,
+	&ramdisk_item_attr_queue_depth,
+	&ramdisk_item_attr_max_part,
+	&ramdisk_item_attr_disk_name,
+	NULL,
+};
+
+static void ramdisk_item_release(struct config_item *item)
+{
+	kfree(to_ramdisk_item(item));
+}
+
+static struct configfs_item_operations ramdisk_item_ops = {
+	.release = ramdisk_item_release,
+};
+
+static const struct config_item_type ramdisk_item_type = {
+	.ct_item_ops = &ramdisk_item_ops,
+	.ct_attrs = ramdisk_item_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+/* NAME: 1 to RAMDISK_MAX_NAME_LEN of [a-z0-9_], not all digits. */
+static bool ramdisk_valid_item_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len && len <= RAMDISK_MAX_NAME_LEN &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == len &&
+	       strspn(name, "0123456789") != len;
+}
+
+/* May sleep: mkdir. The new item's settings are the module parameters. */
+static struct config_item *ramdisk_make_item(struct config_group *group,
+					     const char *name)
+{
+	struct ramdisk_item *ri;
+
+	if (!ramdisk_valid_item_name(name)) {
+		pr_err("configfs name '%s' is invalid: allowed 1 to %zu characters of a-z, 0-9 and _, not all digits\n",
+		       name, RAMDISK_MAX_NAME_LEN);
+		return ERR_PTR(-EINVAL);
+	}
+	ri = kzalloc(sizeof(*ri), GFP_KERNEL);
+	if (!ri)
+		return ERR_PTR(-ENOMEM);
+	ri->config = ramdisk_defaults;
+	config_item_init_type_name(&ri->item, name, &ramdisk_item_type);
+	return &ri->item;
+}
+
+/*
+ * May sleep: rmdir. configfs has already refused an rmdir of an open disk
+ * (ramdisk_open() depends on the item) and refuses new opens from here on,
+ * so a powered disk has no openers and the claim cannot fail.
+ */
+static void ramdisk_drop_item(struct config_group *group,
+			      struct config_item *item)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+
+	mutex_lock(&ramdisk_lock);
+	if (ri->rd)
+		WARN_ON_ONCE(ramdisk_item_power_off(ri));
+	mutex_unlock(&ramdisk_lock);
+	config_item_put(item);
+}
+
+/* Names of every attribute of a disk, for tools to probe. */
+static ssize_t ramdisk_group_features_show(struct config_item *item, char *page)
+{
+	struct configfs_attribute **attr;
+	ssize_t len = 0;
+
+	for (attr = ramdisk_item_attrs; *attr; attr++)
+		len += sprintf(page + len, "%s%s", len ? "," : "",
+			       (*attr)->ca_name);
+	return len + sprintf(page + len, "\n");
+}
+CONFIGFS_ATTR_RO(ramdisk_group_, features);
+
+static struct configfs_attribute *ramdisk_group_attrs[] = {
+	&ramdisk_group_attr_features,
+	NULL,
+};
+
+static struct configfs_group_operations ramdisk_group_ops = {
+	.make_item = ramdisk_make_item,
+	.drop_item = ramdisk_drop_item,
+};
+
+static const struct config_item_type ramdisk_group_type = {
+	.ct_group_ops = &ramdisk_group_ops,
+	.ct_attrs = ramdisk_group_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem ramdisk_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = RAMDISK_NAME,
+			.ci_type = &ramdisk_group_type,
+		},
+	},
+};
+
+/* May sleep. Load-time disks are not open: the module is being unloaded. */
+static void ramdisk_remove_all(void)
+{
+	struct ramdisk_dev *rd, *next;
+
+	mutex_lock(&ramdisk_lock);
+	list_for_each_entry_safe(rd, next, &ramdisk_devs, list)
+		ramdisk_remove(rd);
+	mutex_unlock(&ramdisk_lock);
+}
+
+/* May sleep. Makes nr_disks disks: ramdisk, ramdisk-1, ramdisk-2, ... */
+static int __init ramdisk_add_load_disks(void)
+{
+	char name[DISK_NAME_LEN];
+	struct ramdisk_dev *rd;
+	unsigned int i;
+
+	mutex_lock(&ramdisk_lock);
+	for (i = 0; i < nr_disks; i++) {
+		if (i)
+			snprintf(name, sizeof(name), RAMDISK_NAME "-%u", i);
+		else
+			strscpy(name, RAMDISK_NAME, sizeof(name));
+		rd = ramdisk_add(&ramdisk_defaults, name, NULL);
+		if (IS_ERR(rd))
+			break;
+	}
+	mutex_unlock(&ramdisk_lock);
+	return i < nr_disks ? PTR_ERR(rd) : 0;
 }
 
 static int __init ramdisk_init(void)
@@ -665,25 +1275,33 @@ static int __init ramdisk_init(void)
 	if (ramdisk_major < 0)
 		return ramdisk_major;
 
-	ramdisk = ramdisk_add();
-	if (IS_ERR(ramdisk)) {
-		err = PTR_ERR(ramdisk);
-		goto out_unregister;
-	}
-	pr_info("%s: %llu bytes, %s store, %u hardware queues of depth %u, %u-byte blocks\n",
-		ramdisk->disk->disk_name, size, backing, nr_hw_queues,
-		queue_depth, logical_block_size);
+	err = ramdisk_add_load_disks();
+	if (err)
+		goto out_remove_disks;
+
+	config_group_init(&ramdisk_subsys.su_group);
+	mutex_init(&ramdisk_subsys.su_mutex);
+	err = configfs_register_subsystem(&ramdisk_subsys);
+	if (err)
+		goto out_remove_disks;
 	return 0;
 
-out_unregister:
+out_remove_disks:
+	ramdisk_remove_all();
 	unregister_blkdev(ramdisk_major, RAMDISK_NAME);
 	return err;
 }
 
+/*
+ * configfs holds the module while any of its disks exists, so only
+ * load-time disks are left here.
+ */
 static void __exit ramdisk_exit(void)
 {
-	ramdisk_remove(ramdisk);
+	configfs_unregister_subsystem(&ramdisk_subsys);
+	ramdisk_remove_all();
 	unregister_blkdev(ramdisk_major, RAMDISK_NAME);
+	ida_destroy(&ramdisk_indexes);
 }
 
 module_init(ramdisk_init);

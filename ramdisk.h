@@ -4,6 +4,10 @@
 
 #include <linux/atomic.h>
 #include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/configfs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -20,7 +24,28 @@
 /* A bare word: MODULE_PARM_DESC and the parameter stringify it. */
 #define RAMDISK_DEFAULT_BACKING linear
 
+#define RAMDISK_DEFAULT_NR_DISKS 1
+
 #define RAMDISK_MAX_QUEUE_DEPTH 4096
+
+/*
+ * Load-time disks are made one after another inside insmod; 64 keeps a
+ * load within seconds even under emulation. More disks come from configfs.
+ */
+#define RAMDISK_MAX_NR_DISKS 64
+
+/*
+ * Every disk owns DISK_MAX_PARTS minors from first_minor = index *
+ * DISK_MAX_PARTS, whatever its max_part, so that no two disks' ranges can
+ * overlap; the 20-bit minor space then holds this many disks.
+ */
+#define RAMDISK_MAX_DISKS ((MINORMASK + 1) / DISK_MAX_PARTS)
+
+/*
+ * A configfs disk is "ramdisk-NAME" in a disk_name of DISK_NAME_LEN bytes
+ * with its NUL: "ramdisk-" leaves 23 characters for NAME.
+ */
+#define RAMDISK_MAX_NAME_LEN (DISK_NAME_LEN - sizeof(RAMDISK_NAME "-"))
 
 /*
  * A request is one memcpy per segment, so size limits only bound how long
@@ -55,6 +80,28 @@ enum ramdisk_backing {
 };
 
 /**
+ * struct ramdisk_config - every setting of one disk
+ * @size: bytes, a non-zero multiple of @logical_block_size
+ * @backing: where the disk keeps its bytes
+ * @logical_block_size: a power of two from 512 to PAGE_SIZE
+ * @nr_hw_queues: 1..nr_cpu_ids; 0: one per online CPU when the disk is made
+ * @queue_depth: tags per hardware queue, 1..RAMDISK_MAX_QUEUE_DEPTH
+ * @max_part: minors for the disk and its partitions, 1..DISK_MAX_PARTS
+ *
+ * Filled from the module parameters for load-time disks, and from them
+ * and then configfs writes for runtime disks; ramdisk_config_validate()
+ * checks it whichever way it was filled.
+ */
+struct ramdisk_config {
+	u64 size;
+	enum ramdisk_backing backing;
+	unsigned int logical_block_size;
+	unsigned int nr_hw_queues;
+	unsigned int queue_depth;
+	unsigned int max_part;
+};
+
+/**
  * struct ramdisk_dev - one RAM-backed disk
  * @backing: which of @store and @pages holds the data
  * @store: linear backing: the disk's bytes, zeroed when allocated; sector s
@@ -66,7 +113,15 @@ enum ramdisk_backing {
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
  * @tag_set: blk-mq tags and hardware queues
- * @disk: the gendisk registered as /dev/ramdisk
+ * @disk: the gendisk registered as /dev/ramdisk, /dev/ramdisk-N or
+ *        /dev/ramdisk-NAME
+ * @index: this disk's slot in the minor space, from an IDA
+ * @list: entry in the list of all disks, under ramdisk_lock
+ * @item: the configfs item of a runtime disk, depended on while the disk
+ *        is open so that rmdir refuses; NULL for a load-time disk
+ * @open_lock: orders opens against removal: protects @openers, @removing
+ * @openers: opens of the disk or its partitions not yet released
+ * @removing: set once removal is decided; new opens are refused
  */
 struct ramdisk_dev {
 	enum ramdisk_backing backing;
@@ -77,6 +132,24 @@ struct ramdisk_dev {
 	sector_t capacity;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
+	int index;
+	struct list_head list;
+	struct config_item *item;
+	struct mutex open_lock; /* see @open_lock above */
+	unsigned int openers;
+	bool removing;
+};
+
+/**
+ * struct ramdisk_item - a configfs directory /sys/kernel/config/ramdisk/NAME
+ * @item: the configfs item; its name is NAME
+ * @config: the settings its attributes show and set
+ * @rd: the disk while power is 1, else NULL; under ramdisk_lock
+ */
+struct ramdisk_item {
+	struct config_item item;
+	struct ramdisk_config config;
+	struct ramdisk_dev *rd;
 };
 
 #endif /* RAMDISK_H */

@@ -10,6 +10,8 @@
  * The Kbuild file probes the target's headers and defines:
  *   RAMDISK_HAVE_ALLOC_DISK_LIMITS  blk_mq_alloc_disk(set, lim, queuedata),
  *                                   v6.9 and later (and any backport)
+ *   RAMDISK_HAVE_OPEN_GENDISK       block_device_operations ->open takes
+ *                                   the gendisk, ->release no mode, v6.5+
  */
 #ifndef RAMDISK_COMPAT_H
 #define RAMDISK_COMPAT_H
@@ -57,6 +59,35 @@ static inline struct gendisk *ramdisk_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
 	return disk;
+}
+#endif
+
+/*
+ * The driver's open and release, in ramdisk.c, take the gendisk; these
+ * adapt them to the block_device_operations of the kernel being built for.
+ */
+static int ramdisk_open(struct gendisk *disk);
+static void ramdisk_release(struct gendisk *disk);
+
+#ifdef RAMDISK_HAVE_OPEN_GENDISK
+static int ramdisk_bdops_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return ramdisk_open(disk);
+}
+
+static void ramdisk_bdops_release(struct gendisk *disk)
+{
+	ramdisk_release(disk);
+}
+#else
+static int ramdisk_bdops_open(struct block_device *bdev, fmode_t mode)
+{
+	return ramdisk_open(bdev->bd_disk);
+}
+
+static void ramdisk_bdops_release(struct gendisk *disk, fmode_t mode)
+{
+	ramdisk_release(disk);
 }
 #endif
 
