@@ -46,7 +46,7 @@ case_unload() {
 	load
 	unload
 	[ ! -e "$DEV" ] || fail "$DEV still exists after rmmod"
-	[ ! -e "$SYS" ] || fail "$SYS still exists after rmmod"
+	[ ! -e /sys/block/ramdisk ] || fail "/sys/block/ramdisk still exists after rmmod"
 	! grep -q '^ramdisk ' /proc/modules || fail "module still listed"
 }
 
@@ -75,7 +75,7 @@ case_partitions() {
 	dd if=/tmp/p2 of="${DEV}2" oflag=direct bs=4096 status=none
 	# Partition 2 starts where sfdisk put it; the data must be there.
 	# (A disk name ending in a letter gets partitions ramdisk1, ramdisk2.)
-	start=$(cat "$SYS/ramdisk2/start")
+	start=$(cat /sys/block/ramdisk/ramdisk2/start)
 	expect_data $((start * 512)) /tmp/p2
 }
 

@@ -19,7 +19,8 @@ top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 KO=${KO:-$(build_dir "$(uname -r)")/ramdisk.ko}
 PROBE=${PROBE:-$(build_dir "$(uname -r)")/rdprobe/rdprobe.ko}
 DEV=/dev/ramdisk
-SYS=/sys/block/ramdisk
+# The configfs subsystem: one folder per runtime disk.
+CFS=/sys/kernel/config/ramdisk
 NCPU=$(nproc)
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
@@ -94,8 +95,18 @@ run_case_backings() {
 	done
 }
 
+# cleanup_ramdisk: unmounts every ramdisk disk and partition, removes
+# every configfs disk, and unloads the module.
 cleanup_ramdisk() {
-	if grep -q "^$DEV " /proc/mounts; then umount "$DEV"; fi
+	local mnt dir
+	for mnt in $(awk '$1 ~ "^/dev/ramdisk" {print $2}' /proc/mounts | tac); do
+		umount "$mnt"
+	done
+	for dir in "$CFS"/*/; do
+		[ -d "$dir" ] || continue
+		echo 0 >"$dir/power"
+		rmdir "$dir"
+	done
 	if grep -q '^ramdisk ' /proc/modules; then rmmod ramdisk; fi
 	return 0
 }
@@ -171,14 +182,57 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
 }
 
-# hw_queues: how many hardware queues /dev/ramdisk has.
+# hw_queues: how many hardware queues $DEV has.
 hw_queues() {
-	find "$SYS/mq" -mindepth 1 -maxdepth 1 | wc -l
+	find "/sys/block/${DEV#/dev/}/mq" -mindepth 1 -maxdepth 1 | wc -l
 }
 
-# sysattr FILE: a file under /sys/block/ramdisk.
+# sysattr FILE: a file under /sys/block/ of $DEV.
 sysattr() {
-	cat "$SYS/$1"
+	cat "/sys/block/${DEV#/dev/}/$1"
+}
+
+# errno_of OP PATH [VALUE]: mkdir or rmdir PATH, or write VALUE to it, in
+# one system call; prints OK or the errno's name, e.g. EBUSY.
+errno_of() {
+	python3 - "$@" <<'PY'
+import errno, os, sys
+op, path = sys.argv[1], sys.argv[2]
+try:
+    if op == "mkdir":
+        os.mkdir(path)
+    elif op == "rmdir":
+        os.rmdir(path)
+    else:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.write(fd, sys.argv[3].encode())
+        finally:
+            os.close(fd)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+
+# cfs_disk NAME [ATTR=VALUE...]: makes the configfs disk NAME with those
+# settings, powers it on and waits for /dev/ramdisk-NAME.
+cfs_disk() {
+	local name=$1 setting
+	shift
+	mkdir "$CFS/$name"
+	for setting in "$@"; do
+		echo "${setting#*=}" >"$CFS/$name/${setting%%=*}"
+	done
+	echo 1 >"$CFS/$name/power"
+	wait_for_dev "/dev/ramdisk-$name"
+}
+
+# cfs_remove NAME: powers the configfs disk NAME off and removes it.
+cfs_remove() {
+	echo 0 >"$CFS/$1/power"
+	rmdir "$CFS/$1"
+	[ ! -e "/dev/ramdisk-$1" ] || fail "/dev/ramdisk-$1 is still there"
 }
 
 # pattern SEED BYTES: deterministic, non-repeating bytes on stdout.
@@ -191,7 +245,7 @@ pattern() {
 # in logical blocks.
 write_at() {
 	local lbs
-	lbs=$(sysattr queue/logical_block_size)
+	lbs=$(blockdev --getss "$DEV")
 	dd if="$2" of="$DEV" bs="$lbs" seek="$(($1 / lbs))" oflag=direct \
 		conv=notrunc,fsync status=none
 }
@@ -199,7 +253,7 @@ write_at() {
 # read_at OFFSET BYTES: prints BYTES of the disk from byte OFFSET, O_DIRECT.
 read_at() {
 	local lbs
-	lbs=$(sysattr queue/logical_block_size)
+	lbs=$(blockdev --getss "$DEV")
 	dd if="$DEV" bs="$lbs" skip="$(($1 / lbs))" count="$(($2 / lbs))" \
 		iflag=direct status=none
 }
@@ -242,12 +296,18 @@ run_fio_section() {
 # count and a call site per line, then the stack, indented.)
 driver_allocations() {
 	local slab vmalloc
-	slab=$(cat /sys/kernel/debug/slab/kmalloc-*/alloc_traces 2>/dev/null |
-		awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(ramdisk_|blk_mq_|0x[0-9a-f]+$)/ {n += $1}
-		     END {print n + 0}')
+	slab=$(driver_slab_sites | awk '{n += $1} END {print n + 0}')
 	vmalloc=$(awk '$3 ~ /^(ramdisk_|0x[0-9a-f]+$)/ {n++} END {print n + 0}' \
 		/proc/vmallocinfo)
 	echo "$slab $vmalloc"
+}
+
+# driver_slab_sites: the lines of alloc_traces driver_allocations counts,
+# as "<objects> <call site> <cache>".
+driver_slab_sites() {
+	awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(ramdisk_|blk_mq_|0x[0-9a-f]+$)/ {
+		split(FILENAME, path, "/"); print $1, $2, path[6]}' \
+		/sys/kernel/debug/slab/kmalloc-*/alloc_traces 2>/dev/null
 }
 
 # expect_allocations BASELINE: driver_allocations returns to BASELINE;
@@ -259,7 +319,8 @@ expect_allocations() {
 		[ "$now" = "$1" ] && return 0
 		sleep 0.5
 	done
-	fail "live slab objects and vmalloc areas of ramdisk and blk-mq: $1 before, $now after"
+	fail "live slab objects and vmalloc areas of ramdisk and blk-mq: $1 before, $now after;" \
+		"live now: $(driver_slab_sites | tr '\n' ';')"
 }
 
 # free_pages: the machine's free pages: the buddy allocator's count plus
