@@ -47,39 +47,27 @@ case_bounds() {
 	small_io
 }
 
-# refuse "PARAMS" ERRNO LOG-LINE: loading fails with that errno and the
-# kernel log has that line.
-refuse() {
-	local got
-	mark
-	got=$(load_errno "$1")
-	[ "$got" = "$2" ] || fail "loading with $1 gave $got, expected $2"
-	dmesg_since | grep -qF "ramdisk: $3" ||
-		fail "insmod $1: no '$3' in: $(dmesg_since | tail -n 3)"
-	! grep -q '^ramdisk ' /proc/modules || fail "module loaded after $1"
-}
-
 case_invalid() {
-	refuse size=0 EINVAL "size=0 is invalid: allowed a non-zero multiple of logical_block_size (512)"
-	refuse size=1000 EINVAL "size=1000 is invalid: allowed a non-zero multiple"
-	refuse "size=6144 logical_block_size=4096" EINVAL "size=6144 is invalid: allowed a non-zero multiple of logical_block_size (4096)"
-	refuse size=lots EINVAL "size=lots is not a byte count (suffixes K, M, G allowed)"
-	refuse size=12Q EINVAL "size=12Q is not a byte count"
-	refuse logical_block_size=256 EINVAL "logical_block_size=256 is invalid: allowed a power of two from 512 to 4096"
-	refuse logical_block_size=3000 EINVAL "logical_block_size=3000 is invalid"
-	refuse logical_block_size=8192 EINVAL "logical_block_size=8192 is invalid"
-	refuse queue_depth=0 EINVAL "queue_depth=0 is out of range: allowed 1..4096"
-	refuse queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096"
-	refuse nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
-	refuse max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256"
-	refuse max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
-	refuse backing=disk EINVAL "backing=disk is invalid: allowed linear or pages"
-	refuse backing= EINVAL "backing= is invalid: allowed linear or pages"
+	refuse_load size=0 EINVAL "size=0 is invalid: allowed a non-zero multiple of logical_block_size (512)"
+	refuse_load size=1000 EINVAL "size=1000 is invalid: allowed a non-zero multiple"
+	refuse_load "size=6144 logical_block_size=4096" EINVAL "size=6144 is invalid: allowed a non-zero multiple of logical_block_size (4096)"
+	refuse_load size=lots EINVAL "size=lots is not a byte count (suffixes K, M, G allowed)"
+	refuse_load size=12Q EINVAL "size=12Q is not a byte count"
+	refuse_load logical_block_size=256 EINVAL "logical_block_size=256 is invalid: allowed a power of two from 512 to 4096"
+	refuse_load logical_block_size=3000 EINVAL "logical_block_size=3000 is invalid"
+	refuse_load logical_block_size=8192 EINVAL "logical_block_size=8192 is invalid"
+	refuse_load queue_depth=0 EINVAL "queue_depth=0 is out of range: allowed 1..4096"
+	refuse_load queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096"
+	refuse_load nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
+	refuse_load max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256"
+	refuse_load max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
+	refuse_load backing=disk EINVAL "backing=disk is invalid: allowed linear or pages"
+	refuse_load backing= EINVAL "backing= is invalid: allowed linear or pages"
 }
 
 case_too_big() {
 	local avail
-	refuse size=64G ENOMEM "size=68719476736 is more than the"
+	refuse_load size=64G ENOMEM "size=68719476736 is more than the"
 	# The machine is fine afterwards: a normal load still works.
 	avail=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
 	[ "$avail" -gt $((256 << 10)) ] || fail "MemAvailable fell to $avail kB"
@@ -88,8 +76,8 @@ case_too_big() {
 }
 
 case_garbage_types() {
-	refuse queue_depth=-1 EINVAL "\`-1' invalid for parameter \`queue_depth'"
-	refuse max_part=many EINVAL "\`many' invalid for parameter \`max_part'"
+	refuse_load queue_depth=-1 EINVAL "\`-1' invalid for parameter \`queue_depth'"
+	refuse_load max_part=many EINVAL "\`many' invalid for parameter \`max_part'"
 }
 
 run_case "every parameter at its bounds loads and does I/O" case_bounds

@@ -81,7 +81,6 @@ case_no_disks() {
 }
 
 case_bounds() {
-	local got
 	load nr_disks=64 size=1M
 	wait_for_dev /dev/ramdisk-63
 	pattern last 4096 >/tmp/last
@@ -89,23 +88,15 @@ case_bounds() {
 	DEV=/dev/ramdisk-63 expect_data 0 /tmp/last
 	expect_eq "disks" "$(ramdisk_disks)" 64
 	unload
-	mark
-	got=$(load_errno nr_disks=65)
-	expect_eq "nr_disks=65" "$got" EINVAL
-	dmesg_since | grep -qF "ramdisk: nr_disks=65 is out of range: allowed 0..64" ||
-		fail "no log line for nr_disks=65: $(dmesg_since | tail -n 3)"
+	refuse_load nr_disks=65 EINVAL "nr_disks=65 is out of range: allowed 0..64"
 }
 
 # The linear store's memory check covers every disk of the load: four
 # 2 GiB disks do not fit a 6 GiB guest, though one would.
 case_memory_all_disks() {
-	local got
-	mark
-	got=$(load_errno "nr_disks=4 size=2G")
-	expect_eq "four 2 GiB disks" "$got" ENOMEM
-	dmesg_since | grep -qE "ramdisk: size=2147483648 is more than the [0-9]+ MiB of memory available to 4 disk\(s\)" ||
-		fail "no log line: $(dmesg_since | tail -n 3)"
-	! grep -q '^ramdisk ' /proc/modules || fail "module loaded"
+	refuse_load "nr_disks=4 size=2G" ENOMEM "size=2147483648 is more than the"
+	dmesg_since | grep -q "MiB of memory available to 4 disk(s)" ||
+		fail "the log line does not count the disks: $(dmesg_since | tail -n 1)"
 }
 
 # A disk that cannot be made (its name is taken by another driver's disk,
@@ -114,7 +105,7 @@ case_memory_all_disks() {
 # is taken with null_blk's disk up: null_blk leaves a hardware context of
 # its own allocated after it is gone.
 case_failed_load_leaves_nothing() {
-	local before got
+	local before disk
 	load size=8M
 	unload
 	modprobe null_blk nr_devices=0
@@ -122,12 +113,7 @@ case_failed_load_leaves_nothing() {
 	echo 1 >/sys/kernel/config/nullb/ramdisk-2/power
 	wait_for_dev /dev/ramdisk-2
 	before=$(driver_allocations)
-	mark
-	got=$(load_errno "nr_disks=4 size=8M")
-	expect_eq "load beside a squatter" "$got" EEXIST
-	dmesg_since | grep -qF "ramdisk: ramdisk-2: a block device of that name exists" ||
-		fail "no log line: $(dmesg_since | tail -n 3)"
-	! grep -q '^ramdisk ' /proc/modules || fail "module loaded"
+	refuse_load "nr_disks=4 size=8M" EEXIST "ramdisk-2: a block device of that name exists"
 	for disk in ramdisk ramdisk-1 ramdisk-3; do
 		[ ! -e "/sys/block/$disk" ] || fail "$disk left behind"
 	done

@@ -146,6 +146,18 @@ print("OK" if ret == 0 else "EOPNOTSUPP" if err == errno.EOPNOTSUPP
 PY
 }
 
+# refuse_load "PARAMS" ERRNO LOG-LINE: loading with PARAMS fails with that
+# errno, the kernel log has that line, and the module is not loaded.
+refuse_load() {
+	local got
+	mark
+	got=$(load_errno "$1")
+	[ "$got" = "$2" ] || fail "loading with $1 gave $got, expected $2"
+	dmesg_since | grep -qF "ramdisk: $3" ||
+		fail "insmod $1: no '$3' in: $(dmesg_since | tail -n 3)"
+	! grep -q '^ramdisk ' /proc/modules || fail "module loaded after $1"
+}
+
 # probe OP SECTOR BYTES: sends one raw request to ramdisk (tests/rdprobe)
 # and prints OK or the errno's name.
 probe() {
