@@ -90,15 +90,16 @@ check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without
 allowed_taint=$(((1 << 12) | (1 << 13)))
 
 # The guests run side by side: each single-threaded TCG guest keeps one
-# host core busy, so two kernels take the time of one (about 13 minutes
-# here). Their deadline allows three times that, for a loaded host.
+# host core busy, so two kernels take the time of one (about 21 minutes
+# here). Their deadline, an hour, allows nearly three times that, for a
+# loaded host.
 declare -A guest_pid
 for s in $series_list; do
 	load_kernel "$s"
 	[ -e "$(build_dir "$KVER")/ramdisk.ko" ] || continue
 	echo "# booting $KVER: tests/run.sh ${CHECK_TESTS:-}, output in $run_dir/$KVER"
 	# shellcheck disable=SC2086
-	"$top/vm/guest.sh" -q -m 6144 -t 2700 "$s" "$run_dir/$KVER" \
+	"$top/vm/guest.sh" -q -m 6144 -t 3600 "$s" "$run_dir/$KVER" \
 		tests/run.sh ${CHECK_TESTS:-} &
 	guest_pid[$s]=$!
 done
