@@ -1068,8 +1068,11 @@ static int ramdisk_item_power_on(struct ramdisk_item *ri)
 	int err;
 
 	lockdep_assert_held(&ramdisk_lock);
-	err = ramdisk_config_validate(&ri->config) ?:
-		      ramdisk_check_memory(&ri->config, 1);
+	/*
+	 * The settings are valid already: they started as the validated
+	 * parameters and every write was validated. Memory is a matter of now.
+	 */
+	err = ramdisk_check_memory(&ri->config, 1);
 	if (err)
 		return err;
 	snprintf(name, sizeof(name), RAMDISK_NAME "-%s",
