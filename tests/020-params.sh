@@ -7,16 +7,6 @@
 
 POSSIBLE=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
 
-# small_io: a block written at the end of the disk reads back.
-small_io() {
-	local lbs size
-	lbs=$(sysattr queue/logical_block_size)
-	size=$(blockdev --getsize64 $DEV)
-	pattern "io$size" "$lbs" >/tmp/blk
-	write_at $((size - lbs)) /tmp/blk
-	expect_data $((size - lbs)) /tmp/blk
-}
-
 # accept "PARAMS" SYSFS-FILE EXPECTED: loads with PARAMS, checks one queue
 # attribute, does I/O.
 accept() {

@@ -20,16 +20,6 @@ expect_refused() {
 		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
 }
 
-# io_check DISK: a block written at the end of DISK reads back.
-io_check() {
-	local lbs size
-	lbs=$(DEV=$1 sysattr queue/logical_block_size)
-	size=$(blockdev --getsize64 "$1")
-	pattern "io$1$size" "$lbs" >/tmp/blk
-	DEV=$1 write_at $((size - lbs)) /tmp/blk
-	DEV=$1 expect_data $((size - lbs)) /tmp/blk
-}
-
 case_two_disks() {
 	local name
 	insmod "$KO" nr_disks=0
@@ -56,7 +46,7 @@ case_two_disks() {
 	expect_eq "b: minors" "$(sysattr range)" 256
 	expect_eq "b: allocated_bytes" "$(sysattr allocated_bytes)" $((16 << 20))
 	for name in a b; do
-		io_check "/dev/ramdisk-$name"
+		DEV=/dev/ramdisk-$name small_io
 	done
 	expect_eq "a: allocated_bytes after a write" \
 		"$(DEV=/dev/ramdisk-a sysattr allocated_bytes)" 4096
@@ -85,7 +75,7 @@ accept() {
 	local name=$1
 	cfs_disk "$name" "$2"
 	expect_eq "$2" "$(DEV=/dev/ramdisk-$name sysattr "$3")" "$4"
-	io_check "/dev/ramdisk-$name"
+	DEV=/dev/ramdisk-$name small_io
 	cfs_remove "$name"
 }
 

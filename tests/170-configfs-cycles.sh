@@ -12,19 +12,14 @@ IO=$((256 << 10))
 # cycle NAME BACKING OFFSET: one disk made, written, checked and removed.
 cycle() {
 	local name=$1 backing=$2 off=$3 want
-	mkdir "$CFS/$name"
-	echo 4M >"$CFS/$name/size"
-	echo "$backing" >"$CFS/$name/backing"
-	echo 1 >"$CFS/$name/power"
-	wait_for_dev "/dev/ramdisk-$name"
+	cfs_disk "$name" size=4M backing="$backing"
 	DEV=/dev/ramdisk-$name write_at "$off" /tmp/cycle
 	DEV=/dev/ramdisk-$name expect_data "$off" /tmp/cycle
 	want=$((4 << 20))
 	[ "$backing" = linear ] || want=$IO
 	expect_eq "$name allocated_bytes" \
 		"$(cat "/sys/block/ramdisk-$name/allocated_bytes")" "$want"
-	echo 0 >"$CFS/$name/power"
-	rmdir "$CFS/$name"
+	cfs_remove "$name"
 }
 
 case_cycles() {

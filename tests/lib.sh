@@ -270,6 +270,16 @@ read_at() {
 		iflag=direct status=none
 }
 
+# small_io: a block written at the end of $DEV reads back.
+small_io() {
+	local lbs size
+	lbs=$(sysattr queue/logical_block_size)
+	size=$(blockdev --getsize64 "$DEV")
+	pattern "io$size" "$lbs" >/tmp/blk
+	write_at $((size - lbs)) /tmp/blk
+	expect_data $((size - lbs)) /tmp/blk
+}
+
 # expect_zero OFFSET BYTES: that part of the disk reads as zeros.
 expect_zero() {
 	cmp -s <(read_at "$1" "$2") <(head -c "$2" /dev/zero) ||
