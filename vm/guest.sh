@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh [-m MiB] [-t seconds] [-q] SERIES OUTDIR COMMAND...
+# guest.sh [-m MiB] [-t seconds] [-q] [-n SOCKET -a ADDR] SERIES OUTDIR COMMAND...
 #
 # Boots Debian's SERIES kernel (6.1 or 6.12) in a throwaway QEMU guest that
 # sees the host's root read-only, runs COMMAND with bash in the project
 # folder, and powers off. Everything the guest leaves is in OUTDIR:
 # console.log (serial), output.txt (the command's output), dmesg.txt,
 # tainted, exit-status. -q keeps the command's output off the terminal.
+# -n gives the guest a network card on a QEMU socket network, SOCKET
+# being listen=127.0.0.1:PORT or connect=127.0.0.1:PORT (two guests, one
+# of each, make a private link that never leaves the host's loopback),
+# and -a its address inside the guest, e.g. 169.254.0.1/16.
 #
 # Exit status: the command's, or 124 when the guest hit its deadline, or
 # 125 when the guest died before the command finished. The kernel log is
@@ -19,16 +23,25 @@ set -uo pipefail
 mem=2048
 timeout=600
 quiet=
-while getopts m:t:q opt; do
+net=() net_addr=
+while getopts m:t:qn:a: opt; do
 	case $opt in
 	m) mem=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	q) quiet=1 ;;
+	n) net=(-netdev "socket,id=link,$OPTARG") ;;
+	a) net_addr=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 3 ] || { sed -n '4,14p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '4,19p' "$0" >&2; exit 2; }
+[ ${#net[@]} -eq 0 ] || [ -n "$net_addr" ] || { echo "guest.sh: -n needs -a" >&2; exit 2; }
+# The address's last byte tells the two ends' cards apart.
+if [ -n "$net_addr" ]; then
+	last_byte=$(awk -F'[./]' '{print $4}' <<<"$net_addr")
+	net+=(-device "virtio-net-pci,netdev=link,mac=52:54:00:00:00:$(printf %02x "$last_byte")")
+fi
 series=$1 out=$2
 shift 2
 load_kernel "$series" || exit 2
@@ -53,6 +66,7 @@ quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	echo "shared_cache=$(quote "$(cd "$shared_cache" && pwd -P)")"
 	echo "modroot=$(quote "$(cd "$MODROOT" && pwd -P)")"
 	echo "watchdog=$((timeout - 15))"
+	echo "net_addr=$(quote "$net_addr")"
 } >"$out/boot.env"
 
 # KVM where it really works (a nested /dev/kvm can exist and still hang):
@@ -80,6 +94,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$(qpath "$out"),mount_tag=results,security_model=none,multidevs=remap" \
+	"${net[@]}" \
 	</dev/null &
 qemu=$!
 if [ -z "$quiet" ]; then
