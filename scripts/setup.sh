@@ -34,7 +34,8 @@ series_list=("6.1 linux-image-amd64 linux-headers-amd64"
 lint_packages=(gcc make libc6-dev libelf-dev bc dwarves xz-utils perl python3
 	       clang-format sparse shellcheck flake8)
 guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
-		util-linux fdisk trace-cmd openssl gnuplot-nox dkms)
+		util-linux fdisk trace-cmd openssl gnuplot-nox dkms nvme-cli
+		iproute2 strace)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -21,6 +21,9 @@ PROBE=${PROBE:-$(build_dir "$(uname -r)")/rdprobe/rdprobe.ko}
 DEV=/dev/ramdisk
 # The configfs subsystem: one folder per runtime disk.
 CFS=/sys/kernel/config/ramdisk
+# The NVMe-oF target's configfs tree, and the exporting tool.
+NVMET=/sys/kernel/config/nvmet
+EXPORT=$top/tools/export
 NCPU=$(nproc)
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
@@ -95,10 +98,20 @@ run_case_backings() {
 	done
 }
 
-# cleanup_ramdisk: unmounts every ramdisk disk and partition, removes
-# every configfs disk, and unloads the module.
+# cleanup_ramdisk: disconnects NVMe-oF initiators and removes every
+# export (NVMe modules unloaded), unmounts every ramdisk disk and
+# partition, removes every configfs disk, and unloads the module.
 cleanup_ramdisk() {
-	local mnt dir
+	local mnt dir disk mod
+	if [ -d "$NVMET" ]; then
+		nvme disconnect-all >/dev/null 2>&1
+		for disk in $("$EXPORT" status | awk '$1 ~ "^/dev/" {print $1}' | sort -u); do
+			"$EXPORT" unexport "$disk" >/dev/null
+		done
+		for mod in nvme-tcp nvme-loop nvmet-tcp nvmet; do
+			modprobe -r -q "$mod" 2>/dev/null
+		done
+	fi
 	for mnt in $(awk '$1 ~ "^/dev/ramdisk" {print $2}' /proc/mounts | tac); do
 		umount "$mnt"
 	done
@@ -245,6 +258,24 @@ cfs_remove() {
 	echo 0 >"$CFS/$1/power"
 	rmdir "$CFS/$1"
 	[ ! -e "/dev/ramdisk-$1" ] || fail "/dev/ramdisk-$1 is still there"
+}
+
+# nvme_disk NQN: the block device of the first namespace of the connected
+# NVMe-oF subsystem NQN, once it appears (10 s at most). With native
+# multipath (Debian's default) it hangs under the subsystem, without under
+# the controller.
+nvme_disk() {
+	local dir ns
+	for _ in $(seq 100); do
+		for dir in /sys/class/nvme-subsystem/* /sys/class/nvme/*; do
+			[ "$(cat "$dir/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+			for ns in "$dir"/nvme*n*; do
+				[ -b "/dev/${ns##*/}" ] && echo "/dev/${ns##*/}" && return 0
+			done
+		done
+		sleep 0.1
+	done
+	fail "no namespace of $1 appeared"
 }
 
 # pattern SEED BYTES: deterministic, non-repeating bytes on stdout.
