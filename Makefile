@@ -3,9 +3,11 @@
 # make                  build ramdisk.ko for the running kernel
 # make KDIR=<headers>   build it for another kernel
 # make check            set up, lint, and run every test in QEMU guests
-#                       booting Debian's 6.1 and 6.12 kernels
+#                       booting Debian's 6.1 and 6.12 kernels, the
+#                       two-guest NVMe/TCP test included
 # make demo             boot the 6.12 guest and show the user's workflow
-# make bench            ramdisk against brd and null_blk, in the guests
+# make bench            ramdisk against brd and null_blk, in the guests, and
+#                       through NVMe/TCP from a second guest
 # make profile          where one 4 KiB I/O spends its time, per device
 # make lint             C (clang-format, checkpatch, kernel-doc, sparse, W=1 on
 #                       both kernels), shell (shellcheck), Python (flake8);

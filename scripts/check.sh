@@ -11,12 +11,15 @@
 #      tool's graph filter against a recorded report (tests/fixtures/)
 #   5. boot each kernel in QEMU and run tests/run.sh in it (KTAP)
 #   6. judge each guest's kernel log and taint
-#   7. a copy of the tree under /tmp, through a symlink, boots a guest
+#   7. per kernel, the two-guest NVMe/TCP test (scripts/net.sh), judged
+#      the same way
+#   8. a copy of the tree under /tmp, through a symlink, boots a guest
 #      and passes 010-load; a path kbuild cannot use is refused at once
 # Every gate and every test case on every kernel counts once in the last
 # line: "N passed, N failed, N skipped". Exit status 1 if anything failed.
 #
-# CHECK_SERIES="6.12" or CHECK_TESTS="030-io.sh" narrow a run.
+# CHECK_SERIES="6.12" or CHECK_TESTS="030-io.sh" narrow a run; the
+# latter leaves the two-guest test out.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -130,28 +133,56 @@ ktap_verdicts() {
 	done <"$2"
 }
 
+# judge_guest LABEL OUTDIR STATUS: the verdicts of one guest: its KTAP
+# cases, whether it finished, its kernel log and its taint.
+judge_guest() {
+	local label=$1 out=$2 status=$3 bad taint
+	ktap_verdicts "$label" "$out/output.txt"
+	[ "$status" = 0 ] ||
+		verdict FAIL "[$label] the guest finished the tests" "exit status $status; see $out/console.log"
+	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null |
+		grep -E "$BAD_KERNEL_LOG" | sort -u | head -n 10)
+	if [ -z "$bad" ]; then
+		verdict PASS "[$label] kernel log free of WARNING, BUG, Oops and hung tasks"
+	else
+		verdict FAIL "[$label] kernel log free of WARNING, BUG, Oops and hung tasks" "$bad"
+	fi
+	taint=$(cat "$out/tainted" 2>/dev/null || echo missing)
+	if [ "$taint" != missing ] && [ $((taint & ~allowed_taint)) -eq 0 ]; then
+		verdict PASS "[$label] kernel taint is only out-of-tree/unsigned ($taint)"
+	else
+		verdict FAIL "[$label] kernel taint is only out-of-tree/unsigned" "tainted=$taint"
+	fi
+}
+
 for s in $series_list; do
 	[ -n "${guest_pid[$s]:-}" ] || continue
 	wait "${guest_pid[$s]}"
 	status=$?
 	load_kernel "$s"
-	out=$run_dir/$KVER
-	ktap_verdicts "$s" "$out/output.txt"
-	[ $status -eq 0 ] ||
-		verdict FAIL "[$s] the guest finished the tests" "exit status $status; see $out/console.log"
-	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null |
-		grep -E "$BAD_KERNEL_LOG" | sort -u | head -n 10)
-	if [ -z "$bad" ]; then
-		verdict PASS "[$s] kernel log free of WARNING, BUG, Oops and hung tasks"
-	else
-		verdict FAIL "[$s] kernel log free of WARNING, BUG, Oops and hung tasks" "$bad"
-	fi
-	taint=$(cat "$out/tainted" 2>/dev/null || echo missing)
-	if [ "$taint" != missing ] && [ $((taint & ~allowed_taint)) -eq 0 ]; then
-		verdict PASS "[$s] kernel taint is only out-of-tree/unsigned ($taint)"
-	else
-		verdict FAIL "[$s] kernel taint is only out-of-tree/unsigned" "tainted=$taint"
-	fi
+	judge_guest "$s" "$run_dir/$KVER" $status
+done
+
+# The two-guest test (scripts/net.sh), after the one-guest tests so as
+# not to share the host's cores with them: per kernel a target and an
+# initiator guest, both kernels' pairs side by side. A run narrowed by
+# CHECK_TESTS leaves it out.
+declare -A net_pid
+for s in $series_list; do
+	if [ -n "${CHECK_TESTS:-}" ] || [ -z "${guest_pid[$s]:-}" ]; then continue; fi
+	load_kernel "$s"
+	echo "# two guests on $KVER: scripts/net.sh, output in $run_dir/$KVER-net"
+	"$top/scripts/net.sh" "$s" "$run_dir/$KVER-net" &
+	net_pid[$s]=$!
+done
+for s in $series_list; do
+	[ -n "${net_pid[$s]:-}" ] || continue
+	wait "${net_pid[$s]}"
+	load_kernel "$s"
+	for side in target initiator; do
+		out=$run_dir/$KVER-net/$side
+		judge_guest "$s $side" "$out" "$(cat "$out/exit-status" 2>/dev/null || echo missing)"
+	done
 done
 
 # Clone anywhere: the guest covers /tmp and /run with fresh tmpfs, and a
