@@ -105,8 +105,11 @@ cleanup_ramdisk() {
 	local mnt dir disk mod
 	if [ -d "$NVMET" ]; then
 		nvme disconnect-all >/dev/null 2>&1
-		for disk in $("$EXPORT" status | awk '$1 ~ "^/dev/" {print $1}' | sort -u); do
-			"$EXPORT" unexport "$disk" >/dev/null
+		# Every disk, and every record: a failed case may leave an
+		# export that status would not list.
+		for disk in /sys/block/ramdisk* /run/ramdisk/export/*; do
+			[ -e "$disk" ] || continue
+			"$EXPORT" unexport "${disk##*/}" >/dev/null 2>&1
 		done
 		for mod in nvme-tcp nvme-loop nvmet-tcp nvmet; do
 			modprobe -r -q "$mod" 2>/dev/null
