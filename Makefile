@@ -3,8 +3,9 @@
 # make                  build ramdisk.ko for the running kernel
 # make KDIR=<headers>   build it for another kernel
 # make check            set up, lint, and run every test in QEMU guests
-#                       booting Debian's 6.1 and 6.12 kernels, the
-#                       two-guest NVMe/TCP test included
+#                       booting Debian's 6.1 and 6.12 kernels
+# make check-net        the two-guest NVMe/TCP test (tools/export across a
+#                       private network), on both kernels
 # make demo             boot the 6.12 guest and show the user's workflow
 # make bench            ramdisk against brd and null_blk, in the guests, and
 #                       through NVMe/TCP from a second guest
@@ -57,6 +58,9 @@ lint: setup-lint
 check: setup
 	scripts/check.sh
 
+check-net: setup
+	scripts/check.sh net
+
 demo: setup
 	scripts/demo.sh
 
@@ -66,4 +70,4 @@ bench: setup
 profile: setup
 	scripts/profile.sh
 
-.PHONY: all modules clean install uninstall format setup setup-lint lint check demo bench profile
+.PHONY: all modules clean install uninstall format setup setup-lint lint check check-net demo bench profile

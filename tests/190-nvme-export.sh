@@ -55,8 +55,24 @@ both_ways() {
 # loopback cases keep the guest's THP to madvise while they run.
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 
+# through_fabric LINE: connects with the nvme connect LINE export
+# printed; data both ways and fio's verify through the namespace; then
+# disconnects and unexports /dev/ramdisk, which leaves nothing.
+through_fabric() {
+	local dev
+	$1 >/dev/null
+	dev=$(nvme_disk "$NQN")
+	expect_eq "size through the fabric" "$(blockdev --getsize64 "$dev")" $((64 << 20))
+	both_ways "$dev"
+	DEV=$dev run_fio_section "$top/fio-jobs/verify-raw.fio" fabric "$NCPU" \
+		CPUS="0-$((NCPU - 1))"
+	nvme disconnect -n "$NQN" >/dev/null
+	"$EXPORT" unexport /dev/ramdisk >/dev/null
+	expect_nvmet_empty
+}
+
 case_tcp_loopback() {
-	local line dev thp
+	local line thp
 	thp=$(sed 's/.*\[\(.*\)\].*/\1/' "$THP")
 	echo madvise >"$THP"
 	load size=64M
@@ -66,15 +82,7 @@ case_tcp_loopback() {
 	modprobe nvme-tcp
 	expect_eq "connect line" "$line" "nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $NQN"
 	expect_eq "status" "$("$EXPORT" status)" "/dev/ramdisk tcp 127.0.0.1:4420 $NQN"
-	$line >/dev/null
-	dev=$(nvme_disk "$NQN")
-	expect_eq "size through the fabric" "$(blockdev --getsize64 "$dev")" $((64 << 20))
-	both_ways "$dev"
-	DEV=$dev run_fio_section "$top/fio-jobs/verify-raw.fio" fabric "$NCPU" \
-		CPUS="0-$((NCPU - 1))"
-	nvme disconnect -n "$NQN" >/dev/null
-	"$EXPORT" unexport /dev/ramdisk >/dev/null
-	expect_nvmet_empty
+	through_fabric "$line"
 	expect_eq "status after unexport" "$("$EXPORT" status)" "nothing exported"
 	echo "$thp" >"$THP"
 }
@@ -82,7 +90,7 @@ case_tcp_loopback() {
 # Over nvme-loop where the kernel has the module (6.12); where it has not
 # (6.1), the export is refused naming it.
 case_loop() {
-	local line dev
+	local line
 	load size=64M
 	if ! modinfo nvme-loop >/dev/null 2>&1; then
 		refused "cannot load the nvme-loop module" \
@@ -92,14 +100,7 @@ case_loop() {
 	line=$("$EXPORT" nvme /dev/ramdisk --transport loop)
 	expect_eq "connect line" "$line" "nvme connect -t loop -n $NQN"
 	expect_eq "status" "$("$EXPORT" status)" "/dev/ramdisk loop $NQN"
-	$line >/dev/null
-	dev=$(nvme_disk "$NQN")
-	both_ways "$dev"
-	DEV=$dev run_fio_section "$top/fio-jobs/verify-raw.fio" fabric "$NCPU" \
-		CPUS="0-$((NCPU - 1))"
-	nvme disconnect -n "$NQN" >/dev/null
-	"$EXPORT" unexport /dev/ramdisk >/dev/null
-	expect_nvmet_empty
+	through_fabric "$line"
 }
 
 # Each refusal before anything is made, then those that need an export
