@@ -181,6 +181,8 @@ case_held() {
 	expect_eq "power 0 while exported" "$(errno_of write "$CFS/h/power" 0)" EBUSY
 	dmesg_since | grep -qF "ramdisk: ramdisk-h: open or mounted (1 openers), not removed" ||
 		fail "no log line for power 0: $(dmesg_since | tail -n 3)"
+	expect_eq "rmdir while exported" "$(errno_of rmdir "$CFS/h")" EBUSY
+	expect_eq "power after the refusals" "$(cat "$CFS/h/power")" 1
 	"$EXPORT" unexport /dev/ramdisk-h >/dev/null
 	cfs_remove h
 	"$EXPORT" unexport ramdisk >/dev/null
@@ -258,6 +260,6 @@ case_rollback() {
 run_case "export over TCP on 127.0.0.1: data both ways, fio crc32c verify, unexport leaves nothing" case_tcp_loopback
 run_case "export over nvme-loop, or refused naming the module where the kernel lacks it" case_loop
 run_case "bad disks, settings, ports, addresses, modules and nvme-cli refused; nothing changed" case_refused
-run_case "an export holds its disk: rmmod, power 0 refused until unexport" case_held
+run_case "an export holds its disk: rmmod, power 0 and rmdir refused until unexport" case_held
 run_case "a killed export or unexport leaves half-made state that unexport finishes" case_half_made
 run_case "a step failing after the first mkdir is undone" case_rollback
