@@ -18,6 +18,11 @@ SERIES="6.1 6.12"
 # case during which they appear, and the whole run if they appear at all.
 BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
 
+# Where tools/export records each export before making it, so that
+# unexport can finish one a killed run left half-made. /run is emptied at
+# boot, as nvmet's configfs tree is.
+EXPORT_RECORDS=/run/ramdisk/export
+
 # build_dir KVER: where ramdisk.ko for that kernel is built, on the host
 # and as the guest sees it; one folder per kernel, whose objects must
 # not mix.

@@ -9,18 +9,17 @@
 . "$(dirname "$0")/lib.sh"
 
 NQN=nqn.2026-12.local.ramdisk:ramdisk
-RECORDS=/run/ramdisk/export
 
 # nvmet_state: everything under nvmet's configfs tree and the export
 # records, one path a line.
 nvmet_state() {
-	find "$NVMET" "$RECORDS" 2>/dev/null | sort
+	find "$NVMET" "$EXPORT_RECORDS" 2>/dev/null | sort
 }
 
 # expect_nvmet_empty: no subsystem, port or record is left.
 expect_nvmet_empty() {
 	expect_eq "nvmet subsystems, ports and records" \
-		"$(find "$NVMET/subsystems" "$NVMET/ports" "$RECORDS" -mindepth 1 \
+		"$(find "$NVMET/subsystems" "$NVMET/ports" "$EXPORT_RECORDS" -mindepth 1 \
 			-maxdepth 1 2>/dev/null)" ""
 }
 

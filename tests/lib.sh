@@ -107,7 +107,7 @@ cleanup_ramdisk() {
 		nvme disconnect-all >/dev/null 2>&1
 		# Every disk, and every record: a failed case may leave an
 		# export that status would not list.
-		for disk in /sys/block/ramdisk* /run/ramdisk/export/*; do
+		for disk in /sys/block/ramdisk* "$EXPORT_RECORDS"/*; do
 			[ -e "$disk" ] || continue
 			"$EXPORT" unexport "${disk##*/}" >/dev/null 2>&1
 		done
