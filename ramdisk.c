@@ -44,6 +44,7 @@
 static unsigned long long size = (unsigned long long)RAMDISK_DEFAULT_SIZE_MIB
 				 << 20;
 static unsigned int nr_hw_queues = RAMDISK_DEFAULT_NR_HW_QUEUES;
+static unsigned int poll_queues = RAMDISK_DEFAULT_POLL_QUEUES;
 static unsigned int queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH;
 static unsigned int logical_block_size = RAMDISK_DEFAULT_LOGICAL_BLOCK_SIZE;
 static unsigned int max_part = RAMDISK_DEFAULT_MAX_PART;
@@ -107,6 +108,11 @@ RAMDISK_PARM_DESC(size,
 module_param(nr_hw_queues, uint, 0444);
 RAMDISK_PARM_DESC(nr_hw_queues, "1..possible CPUs; 0: one per online CPU.",
 		  RAMDISK_DEFAULT_NR_HW_QUEUES, "");
+module_param(poll_queues, uint, 0444);
+#define RAMDISK_POLL_QUEUES_TEXT \
+	"0..possible CPUs; queues for polled I/O (io_uring IOPOLL, RWF_HIPRI), besides nr_hw_queues."
+RAMDISK_PARM_DESC(poll_queues, RAMDISK_POLL_QUEUES_TEXT,
+		  RAMDISK_DEFAULT_POLL_QUEUES, "");
 module_param(queue_depth, uint, 0444);
 RAMDISK_PARM_DESC(queue_depth,
 		  "Tags per queue, 1.." __stringify(RAMDISK_MAX_QUEUE_DEPTH) ".",
@@ -188,6 +194,10 @@ static int ramdisk_config_validate(const struct ramdisk_config *config)
 				  nr_cpu_ids);
 	if (err)
 		return err;
+	err = ramdisk_check_range("poll_queues", config->poll_queues, 0,
+				  nr_cpu_ids);
+	if (err)
+		return err;
 	err = ramdisk_check_range("queue_depth", config->queue_depth, 1,
 				  RAMDISK_MAX_QUEUE_DEPTH);
 	if (err)
@@ -234,6 +244,7 @@ static int __init ramdisk_check_params(void)
 	config->size = size;
 	config->logical_block_size = logical_block_size;
 	config->nr_hw_queues = nr_hw_queues;
+	config->poll_queues = poll_queues;
 	config->queue_depth = queue_depth;
 	config->max_part = max_part;
 	err = ramdisk_config_validate(config);
@@ -552,27 +563,153 @@ static blk_status_t ramdisk_do_request(struct ramdisk_dev *rd,
 	}
 }
 
+/* The list of requests parked on polled hardware queue @hctx. */
+static struct llist_head *ramdisk_parked(struct ramdisk_dev *rd,
+					 struct blk_mq_hw_ctx *hctx)
+{
+	return &rd->parked[hctx->queue_num -
+			   rd->tag_set.map[HCTX_TYPE_POLL].queue_offset];
+}
+
 /*
  * Linear backing: does not sleep, the work is a memcpy. Page backing: may
  * sleep allocating a page, which BLK_MQ_F_BLOCKING permits.
+ *
+ * Copies the request. One on a polled queue is then parked for
+ * ramdisk_poll() to end: its submitter polls for the completion, and an
+ * end here would complete it before anyone polled. Others are left for
+ * the caller to end.
+ *
+ * Return: true if the request was parked.
  */
+static bool ramdisk_copy_or_park(struct blk_mq_hw_ctx *hctx, struct request *rq,
+				 blk_status_t *status)
+{
+	struct ramdisk_dev *rd = hctx->queue->queuedata;
+	struct ramdisk_cmd *cmd;
+
+	blk_mq_start_request(rq);
+	*status = ramdisk_do_request(rd, rq);
+	trace_ramdisk_rq_done(rq, hctx->queue_num, *status);
+	if (hctx->type != HCTX_TYPE_POLL)
+		return false;
+	cmd = blk_mq_rq_to_pdu(rq);
+	cmd->status = *status;
+	/* A full barrier: ramdisk_poll() sees the copy done. */
+	llist_add(&cmd->parked, ramdisk_parked(rd, hctx));
+	return true;
+}
+
+/* May sleep as ramdisk_copy_or_park() may. */
 static blk_status_t ramdisk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				     const struct blk_mq_queue_data *bd)
 {
-	struct ramdisk_dev *rd = hctx->queue->queuedata;
-	struct request *rq = bd->rq;
 	blk_status_t status;
 
-	blk_mq_start_request(rq);
-	status = ramdisk_do_request(rd, rq);
-	trace_ramdisk_rq_done(rq, hctx->queue_num, status);
-	blk_mq_end_request(rq, status);
-	/* The request is ended; an error here would end it a second time. */
+	if (!ramdisk_copy_or_park(hctx, bd->rq, &status))
+		blk_mq_end_request(bd->rq, status);
+	/* The request is ended or parked; an error here would end it twice. */
 	return BLK_STS_OK;
+}
+
+/*
+ * May sleep as ramdisk_copy_or_park() may. ramdisk_queue_rqs() (in
+ * ramdisk_compat.h) calls this for each request of a plugged list, several
+ * requests a task submitted at once; those that ended well are then ended
+ * together by one blk_mq_end_request_batch(), which frees their tags in
+ * batches.
+ */
+static void ramdisk_queue_listed_rq(struct request *rq,
+				    struct io_comp_batch *iob)
+{
+	blk_status_t status;
+
+	if (ramdisk_copy_or_park(rq->mq_hctx, rq, &status))
+		return;
+	if (!blk_mq_add_to_batch(rq, iob, status != BLK_STS_OK,
+				 blk_mq_end_request_batch))
+		blk_mq_end_request(rq, status);
+}
+
+/*
+ * Does not sleep. Ends every request parked on @hctx: in @iob's batch
+ * when there is one (io_uring), one by one otherwise (preadv2 with
+ * RWF_HIPRI polls without a batch, and so does ramdisk_timeout()).
+ *
+ * Return: how many requests it ended or added to @iob.
+ */
+static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct ramdisk_dev *rd = hctx->queue->queuedata;
+	struct llist_node *parked;
+	struct ramdisk_cmd *cmd, *next;
+	struct request *rq;
+	int ended = 0;
+
+	parked = llist_del_all(ramdisk_parked(rd, hctx));
+	if (!parked)
+		return 0;
+	/* The list is newest first; end requests in the order they came. */
+	llist_for_each_entry_safe(cmd, next, llist_reverse_order(parked),
+				  parked) {
+		rq = blk_mq_rq_from_pdu(cmd);
+		if (!blk_mq_add_to_batch(rq, iob, cmd->status != BLK_STS_OK,
+					 blk_mq_end_request_batch))
+			blk_mq_end_request(rq, cmd->status);
+		ended++;
+	}
+	trace_ramdisk_poll(hctx->queue_num, ended, iob);
+	return ended;
+}
+
+/*
+ * Does not sleep. Requests on the other queues end inside queue_rq, so a
+ * request times out only while it is still being copied (a page store's
+ * allocation waiting on reclaim), or when it sits parked on a polled queue
+ * whose submitter stopped polling (an io_uring IOPOLL ring never reaped).
+ * The parked ones are ended now; one still being copied gets more time.
+ */
+static enum blk_eh_timer_return ramdisk_timeout(struct request *rq)
+{
+	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	bool parked = hctx->type == HCTX_TYPE_POLL;
+
+	if (parked)
+		ramdisk_poll(hctx, NULL);
+	/* The caller holds a reference: the request cannot be reused yet. */
+	parked = parked && blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT;
+	trace_ramdisk_rq_timeout(rq, hctx->queue_num, parked);
+	return parked ? BLK_EH_DONE : BLK_EH_RESET_TIMER;
+}
+
+/*
+ * Not for I/O: runs when the tag set is made. The default queues take
+ * every CPU, and so do the polled queues after them; a bio picks its map
+ * by REQ_POLLED. No reads-only map: reads go to the default queues.
+ */
+static void ramdisk_map_queues(struct blk_mq_tag_set *set)
+{
+	struct ramdisk_dev *rd = set->driver_data;
+	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_DEFAULT];
+
+	map->nr_queues = set->nr_hw_queues - rd->poll_queues;
+	map->queue_offset = 0;
+	blk_mq_map_queues(map);
+	if (set->nr_maps <= HCTX_TYPE_POLL)
+		return;
+	set->map[HCTX_TYPE_READ].nr_queues = 0;
+	map = &set->map[HCTX_TYPE_POLL];
+	map->nr_queues = rd->poll_queues;
+	map->queue_offset = set->nr_hw_queues - rd->poll_queues;
+	blk_mq_map_queues(map);
 }
 
 static const struct blk_mq_ops ramdisk_mq_ops = {
 	.queue_rq = ramdisk_queue_rq,
+	.queue_rqs = ramdisk_queue_rqs,
+	.poll = ramdisk_poll,
+	.timeout = ramdisk_timeout,
+	.map_queues = ramdisk_map_queues,
 };
 
 /*
@@ -831,8 +968,13 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	if (rd->backing == RAMDISK_BACKING_PAGES)
 		lim.discard_granularity = PAGE_SIZE;
 
+	rd->poll_queues = config->poll_queues;
 	rd->tag_set.ops = &ramdisk_mq_ops;
-	rd->tag_set.nr_hw_queues = config->nr_hw_queues ?: num_online_cpus();
+	rd->tag_set.nr_hw_queues =
+		(config->nr_hw_queues ?: num_online_cpus()) + rd->poll_queues;
+	/* Without polled queues, one map: a polled bio is then refused. */
+	rd->tag_set.nr_maps = rd->poll_queues ? HCTX_MAX_TYPES : 1;
+	rd->tag_set.cmd_size = sizeof(struct ramdisk_cmd);
 	rd->tag_set.queue_depth = config->queue_depth;
 	rd->tag_set.numa_node = NUMA_NO_NODE;
 	/* An I/O scheduler only delays a device that completes inline. */
@@ -842,9 +984,14 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	if (rd->backing == RAMDISK_BACKING_PAGES)
 		rd->tag_set.flags |= BLK_MQ_F_BLOCKING;
 	rd->tag_set.driver_data = rd;
+	rd->parked = kcalloc(rd->poll_queues, sizeof(*rd->parked), GFP_KERNEL);
+	if (!rd->parked) {
+		err = -ENOMEM;
+		goto out_free_backing;
+	}
 	err = blk_mq_alloc_tag_set(&rd->tag_set);
 	if (err)
-		goto out_free_backing;
+		goto out_free_parked;
 
 	disk = ramdisk_alloc_disk(&rd->tag_set, &lim, rd);
 	if (IS_ERR(disk)) {
@@ -877,14 +1024,19 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	list_add_tail(&rd->list, &ramdisk_devs);
 	pr_info("%s: %llu bytes, %s store, %u hardware queues of depth %u, %u-byte blocks\n",
 		name, config->size, ramdisk_backing_names[rd->backing],
-		rd->tag_set.nr_hw_queues, config->queue_depth,
+		rd->tag_set.nr_hw_queues - rd->poll_queues, config->queue_depth,
 		config->logical_block_size);
+	if (rd->poll_queues)
+		pr_info("%s: %u polled hardware queues\n", name,
+			rd->poll_queues);
 	return rd;
 
 out_cleanup_disk:
 	put_disk(disk);
 out_free_tags:
 	blk_mq_free_tag_set(&rd->tag_set);
+out_free_parked:
+	kfree(rd->parked);
 out_free_backing:
 	ramdisk_free_backing(rd);
 out_free_index:
@@ -905,6 +1057,7 @@ static void ramdisk_remove(struct ramdisk_dev *rd)
 	del_gendisk(rd->disk);
 	put_disk(rd->disk);
 	blk_mq_free_tag_set(&rd->tag_set);
+	kfree(rd->parked);
 	ramdisk_free_backing(rd);
 	ida_free(&ramdisk_indexes, rd->index);
 	kfree(rd);
@@ -946,6 +1099,7 @@ static const struct {
 	{ "logical_block_size",
 	  offsetof(struct ramdisk_config, logical_block_size) },
 	{ "nr_hw_queues", offsetof(struct ramdisk_config, nr_hw_queues) },
+	{ "poll_queues", offsetof(struct ramdisk_config, poll_queues) },
 	{ "queue_depth", offsetof(struct ramdisk_config, queue_depth) },
 	{ "max_part", offsetof(struct ramdisk_config, max_part) },
 };
@@ -1040,6 +1194,7 @@ RAMDISK_SETTING_ATTR(size);
 RAMDISK_SETTING_ATTR(backing);
 RAMDISK_SETTING_ATTR(logical_block_size);
 RAMDISK_SETTING_ATTR(nr_hw_queues);
+RAMDISK_SETTING_ATTR(poll_queues);
 RAMDISK_SETTING_ATTR(queue_depth);
 RAMDISK_SETTING_ATTR(max_part);
 
@@ -1122,18 +1277,25 @@ static ssize_t ramdisk_item_power_store(struct config_item *item,
 }
 CONFIGFS_ATTR(ramdisk_item_, power);
 
-/* The features file lists these names; keep power and settings first. */
+/*
+ * The features file lists these names; keep power and settings first.
+ * One per line, which clang-format would pack into columns.
+ */
+/* clang-format off */
 static struct configfs_attribute *ramdisk_item_attrs[] = {
 	&ramdisk_item_attr_power,
 	&ramdisk_item_attr_size,
 	&ramdisk_item_attr_backing,
 	&ramdisk_item_attr_logical_block_size,
 	&ramdisk_item_attr_nr_hw_queues,
+	&ramdisk_item_attr_poll_queues,
 	&ramdisk_item_attr_queue_depth,
 	&ramdisk_item_attr_max_part,
 	&ramdisk_item_attr_disk_name,
 	NULL,
 };
+
+/* clang-format on */
 
 static void ramdisk_item_release(struct config_item *item)
 {

@@ -7,6 +7,7 @@
 #include <linux/blkdev.h>
 #include <linux/configfs.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -18,6 +19,8 @@
 #define RAMDISK_DEFAULT_SIZE_MIB 64
 /* 0: one hardware queue per online CPU, decided at load. */
 #define RAMDISK_DEFAULT_NR_HW_QUEUES 0
+/* As nvme-pci: polled queues only for those who ask for them. */
+#define RAMDISK_DEFAULT_POLL_QUEUES 0
 #define RAMDISK_DEFAULT_QUEUE_DEPTH 128
 #define RAMDISK_DEFAULT_LOGICAL_BLOCK_SIZE 512
 #define RAMDISK_DEFAULT_MAX_PART 16
@@ -85,6 +88,7 @@ enum ramdisk_backing {
  * @backing: where the disk keeps its bytes
  * @logical_block_size: a power of two from 512 to PAGE_SIZE
  * @nr_hw_queues: 1..nr_cpu_ids; 0: one per online CPU when the disk is made
+ * @poll_queues: 0..nr_cpu_ids polled hardware queues, besides @nr_hw_queues
  * @queue_depth: tags per hardware queue, 1..RAMDISK_MAX_QUEUE_DEPTH
  * @max_part: minors for the disk and its partitions, 1..DISK_MAX_PARTS
  *
@@ -97,8 +101,19 @@ struct ramdisk_config {
 	enum ramdisk_backing backing;
 	unsigned int logical_block_size;
 	unsigned int nr_hw_queues;
+	unsigned int poll_queues;
 	unsigned int queue_depth;
 	unsigned int max_part;
+};
+
+/**
+ * struct ramdisk_cmd - what blk-mq keeps for the driver with each request
+ * @parked: entry in a poll queue's list of copied requests, until ->poll
+ * @status: how the copy ended, for ->poll to end the request with
+ */
+struct ramdisk_cmd {
+	struct llist_node parked;
+	blk_status_t status;
 };
 
 /**
@@ -113,6 +128,9 @@ struct ramdisk_config {
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
  * @tag_set: blk-mq tags and hardware queues
+ * @poll_queues: how many of the hardware queues are polled, the last ones
+ * @parked: per polled queue, requests copied and waiting for ->poll to end
+ *          them; lock-free: queue_rq adds, ->poll takes them all at once
  * @disk: the gendisk registered as /dev/ramdisk, /dev/ramdisk-N or
  *        /dev/ramdisk-NAME
  * @index: this disk's slot in the minor space, from an IDA
@@ -131,6 +149,8 @@ struct ramdisk_dev {
 	unsigned long reserve_pages;
 	sector_t capacity;
 	struct blk_mq_tag_set tag_set;
+	unsigned int poll_queues;
+	struct llist_head *parked;
 	struct gendisk *disk;
 	int index;
 	struct list_head list;

@@ -12,6 +12,9 @@
  *                                   v6.9 and later (and any backport)
  *   RAMDISK_HAVE_OPEN_GENDISK       block_device_operations ->open takes
  *                                   the gendisk, ->release no mode, v6.5+
+ *   RAMDISK_HAVE_STRUCT_RQ_LIST     ->queue_rqs takes a struct rq_list,
+ *                                   v6.13+ and Debian's 6.12.117 (from
+ *                                   6.12.25), not a struct request **
  */
 #ifndef RAMDISK_COMPAT_H
 #define RAMDISK_COMPAT_H
@@ -90,5 +93,28 @@ static void ramdisk_bdops_release(struct gendisk *disk, fmode_t mode)
 	ramdisk_release(disk);
 }
 #endif
+
+/*
+ * ->queue_rqs walks the same list in both kernels; rq_list_pop() is a
+ * function of a struct rq_list * in one and a macro of a struct request **
+ * in the other. ramdisk.c handles each request.
+ */
+static void ramdisk_queue_listed_rq(struct request *rq,
+				    struct io_comp_batch *iob);
+
+#ifdef RAMDISK_HAVE_STRUCT_RQ_LIST
+static void ramdisk_queue_rqs(struct rq_list *rqlist)
+#else
+static void ramdisk_queue_rqs(struct request **rqlist)
+#endif
+{
+	DEFINE_IO_COMP_BATCH(iob);
+	struct request *rq;
+
+	while ((rq = rq_list_pop(rqlist)))
+		ramdisk_queue_listed_rq(rq, &iob);
+	if (iob.complete)
+		iob.complete(&iob);
+}
 
 #endif /* RAMDISK_COMPAT_H */

@@ -12,10 +12,11 @@
 #define RAMDISK_TRACE_OP_LEN 16
 
 /*
- * One event per request, emitted by ramdisk_queue_rq() just before it ends
- * the request: what was asked (operation, sector, bytes), on which hardware
- * queue, and how it ended (0 or a negative errno). clang-format cannot lay
- * out the TRACE_EVENT() language, so this part is kept by hand.
+ * One event per request, emitted once it is copied, just before it is
+ * ended (or parked, on a polled queue): what was asked (operation,
+ * sector, bytes), on which hardware queue, and how it ended (0 or a
+ * negative errno). clang-format cannot lay out the TRACE_EVENT() language,
+ * so this part is kept by hand.
  */
 /* clang-format off */
 TRACE_EVENT(ramdisk_rq_done,
@@ -40,6 +41,44 @@ TRACE_EVENT(ramdisk_rq_done,
 		      __entry->hw_queue, __entry->op,
 		      (unsigned long long)__entry->sector, __entry->bytes,
 		      __entry->error));
+
+/*
+ * One event per call of ->poll that found requests parked: on which
+ * hardware queue, how many it ended, and whether into a completion batch
+ * (io_uring's) or one by one (RWF_HIPRI, or ramdisk_timeout()).
+ */
+TRACE_EVENT(ramdisk_poll,
+	    TP_PROTO(unsigned int hw_queue, int ended,
+		     const struct io_comp_batch *iob),
+	    TP_ARGS(hw_queue, ended, iob),
+	    TP_STRUCT__entry(__field(unsigned int, hw_queue)
+			     __field(int, ended)
+			     __field(bool, batch)),
+	    TP_fast_assign(__entry->hw_queue = hw_queue;
+			   __entry->ended = ended;
+			   __entry->batch = iob;),
+	    TP_printk("hwq=%u ended=%d batch=%d", __entry->hw_queue,
+		      __entry->ended, __entry->batch));
+
+/*
+ * A request's timer expired: which request, and whether it was parked on
+ * a polled queue, and so ended now, or is still being copied.
+ */
+TRACE_EVENT(ramdisk_rq_timeout,
+	    TP_PROTO(struct request *rq, unsigned int hw_queue, bool parked),
+	    TP_ARGS(rq, hw_queue, parked),
+	    TP_STRUCT__entry(__field(dev_t, dev)
+			     __field(unsigned int, hw_queue)
+			     __field(sector_t, sector)
+			     __field(bool, parked)),
+	    TP_fast_assign(__entry->dev = disk_devt(rq->q->disk);
+			   __entry->hw_queue = hw_queue;
+			   __entry->sector = blk_rq_pos(rq);
+			   __entry->parked = parked;),
+	    TP_printk("%d,%d hwq=%u sector=%llu parked=%d",
+		      MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __entry->hw_queue, (unsigned long long)__entry->sector,
+		      __entry->parked));
 /* clang-format on */
 
 #endif /* RAMDISK_TRACE_H */

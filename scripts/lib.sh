@@ -64,8 +64,8 @@ build_module() {
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 | kbuild_output
 }
 
-# build_probe SERIES [MAKE ARGS...]: builds the test helper tests/rdprobe
-# for that kernel, in build_dir/rdprobe.
+# build_probe SERIES [MAKE ARGS...]: builds the test helpers, tests/rdprobe
+# for that kernel and tests/iopoll-park, in build_dir/rdprobe.
 build_probe() {
 	local series=$1 dir
 	shift
@@ -74,4 +74,7 @@ build_probe() {
 	mkdir -p "$dir"
 	cp "$top"/tests/rdprobe/{rdprobe.c,Kbuild} "$dir/"
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 | kbuild_output
+	# A user-space helper of tests/200; the host's headers and libc serve
+	# the guests, which run the host's root.
+	gcc -O2 -Wall -Wextra -Werror -o "$dir/iopoll-park" "$top/tests/iopoll-park.c"
 }

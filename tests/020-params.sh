@@ -49,6 +49,7 @@ case_invalid() {
 	refuse_load queue_depth=0 EINVAL "queue_depth=0 is out of range: allowed 1..4096"
 	refuse_load queue_depth=4097 EINVAL "queue_depth=4097 is out of range: allowed 1..4096"
 	refuse_load nr_hw_queues=$((POSSIBLE + 1)) EINVAL "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
+	refuse_load poll_queues=$((POSSIBLE + 1)) EINVAL "poll_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
 	refuse_load max_part=0 EINVAL "max_part=0 is out of range: allowed 1..256"
 	refuse_load max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
 	refuse_load backing=disk EINVAL "backing=disk is invalid: allowed linear or pages"

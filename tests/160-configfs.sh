@@ -128,6 +128,7 @@ case_invalid() {
 	refuse queue_depth 4097 "queue_depth=4097 is out of range: allowed 1..4096"
 	refuse queue_depth -1 "queue_depth=-1 is not a number"
 	refuse nr_hw_queues $((POSSIBLE + 1)) "nr_hw_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
+	refuse poll_queues $((POSSIBLE + 1)) "poll_queues=$((POSSIBLE + 1)) is out of range: allowed 0..$POSSIBLE"
 	refuse max_part 0 "max_part=0 is out of range: allowed 1..256"
 	refuse max_part 257 "max_part=257 is out of range: allowed 1..256"
 	refuse backing disk "backing=disk is invalid: allowed linear or pages"
