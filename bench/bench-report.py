@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turns a make bench run (results/bench-*/<series>/raw/*.json) into
-bench.json (every run, plus medians), table.md and chart-<series>.png."""
+bench.json (every run, plus medians), table.md (the main comparison),
+table-pages.md (the two backing stores), table-polled.md (polled I/O),
+table-ab.md (ramdisk's variants) and chart-<series>.png."""
 import glob
 import json
 import os
@@ -42,6 +44,8 @@ def main(out):
         series = os.path.basename(os.path.dirname(series_dir))
         kdir = os.path.dirname(series_dir)
         kernel = open(os.path.join(kdir, "kernel")).read().strip()
+        clock = open(os.path.join(kdir, "clock")).read().strip()
+        ncpu = int(open(os.path.join(kdir, "ncpu")).read())
         memcpy = dict(line.split() for line in open(os.path.join(kdir, "memcpy.txt")))
         runs = {}
         for path in sorted(glob.glob(os.path.join(series_dir, "*.json"))):
@@ -52,11 +56,11 @@ def main(out):
             runs.setdefault(job, {}).setdefault(dev, []).append(
                 {"round": int(rnd), "value": value, "unit": unit,
                  "p50_us": p50, "p99_us": p99})
-        kern = {"kernel": kernel, "memcpy_mibs": {k: float(v) for k, v in memcpy.items()},
-                "jobs": {}}
+        kern = {"kernel": kernel, "clock": clock, "ncpu": ncpu,
+                "memcpy_mibs": {k: float(v) for k, v in memcpy.items()}, "jobs": {}}
         for job, devs in runs.items():
             summary = {}
-            for dev, _ in DEVICES:
+            for dev in devs:
                 vals = [r["value"] for r in devs.get(dev, [])]
                 if not vals:
                     continue
@@ -78,7 +82,8 @@ def main(out):
 
 
 JOB_ORDER = ["firstwrite-1m", "randread-4k-qd1", "randwrite-4k-qd1", "randread-4k-qd32",
-             "randwrite-4k-qd32", "randread-4k-qd32-allcpus",
+             "randwrite-4k-qd32", "randread-4k-qd32-uring", "randwrite-4k-qd32-uring",
+             "randread-4k-qd32-allcpus",
              "randwrite-4k-qd32-allcpus", "randrw-70-30-4k-qd32",
              "seqread-128k", "seqwrite-128k", "seqread-1m", "seqwrite-1m"]
 
@@ -94,13 +99,11 @@ def complete(summary):
 
 
 def write_table(out, report, rows):
-    lines = [f"Measured {report['date']} by `make bench`, {os.cpu_count()} host CPUs, "
-             "guests with 2 vCPUs under QEMU. Medians of the rounds; spread is "
-             "(max-min)/median. Under TCG emulation the absolute figures mean "
-             "little: the ratios, measured in the same boot, are the result.", ""]
+    lines = [measured(report), ""]
     for series, kern in report["kernels"].items():
         mc = kern["memcpy_mibs"]
-        lines += [f"**{kern['kernel']}** (guest memcpy: {mc['memcpy_4k_mibs']:.0f} MiB/s "
+        lines += [f"**{kern['kernel']}**, {vcpus(kern)} "
+                  f"(guest memcpy: {mc['memcpy_4k_mibs']:.0f} MiB/s "
                   f"in 4 KiB blocks, {mc['memcpy_1m_mibs']:.0f} MiB/s in 1 MiB blocks)", "",
                   "| job | ramdisk | p50/p99 µs | pages | brd | null_blk "
                   "| ramdisk/brd | ramdisk/null_blk | pages/brd | spread r/p/b/n |",
@@ -119,11 +122,13 @@ def write_table(out, report, rows):
                 f"| {p['median']:.0f} | {b['median']:.0f} | {n['median']:.0f} "
                 f"| {r['median'] / b['median']:.2f} | {r['median'] / n['median']:.2f} "
                 f"| {p['median'] / b['median']:.2f} "
-                "| " + "/".join(f"{d['spread_pct']:.0f}" for d in (r, p, b, n)) + "% |")
+                "| " + "/".join(f"{d['spread_pct']:.1f}" for d in (r, p, b, n)) + "% |")
         lines += ["", "ramdisk is the default linear store; pages is ramdisk with "
-                  "`backing=pages`. firstwrite-1m is one pass over freshly loaded "
+                  "`backing=pages`. "
+                  "firstwrite-1m is one pass over freshly loaded "
                   "devices: for pages, brd and null_blk it includes allocating "
-                  "every page."]
+                  "every page. ramdisk keeps I/O statistics (iostats=1) and brd "
+                  "none; table-ab.md has ramdisk with iostats=0."]
         traced = [(job, s) for job, s in kern["jobs"].items()
                   if "ramdisk+trace" in s and "ramdisk" in s]
         if traced:
@@ -135,6 +140,113 @@ def write_table(out, report, rows):
         lines.append("")
     open(os.path.join(out, "table.md"), "w").write("\n".join(lines))
     write_pages_table(out, report)
+    write_polled_table(out, report)
+    write_ab_table(out, report)
+
+
+def measured(report):
+    """What the figures are, for the line above each table."""
+    clocks = {k["clock"] for k in report["kernels"].values()}
+    text = (f"Measured {report['date']} by `make bench` in QEMU guests under TCG, "
+            f"one boot per kernel, every device in the same boot. Medians of "
+            f"the rounds; spread is (max-min)/median across rounds. ")
+    if clocks == {"icount"}:
+        return text + (
+            "Guest time is QEMU's instruction counter (`-icount shift=0`): one "
+            "nanosecond per guest instruction, so IOPS here are I/Os per "
+            "billion guest instructions, and the same run gives the same "
+            "figures on any host. What that cannot show: cache and memory "
+            "effects (every instruction weighs the same), parallelism (vCPUs "
+            "take turns, so an all-CPUs job gives total instructions per I/O), "
+            "and the copy's real cost: `rep movsb` counts once per byte, and "
+            "6.1's memcpy uses it on this CPU model (ERMS without FSRM) while "
+            "6.12's does not. Compare ratios within a kernel, not across "
+            "kernels.")
+    return text + ("Timed by the wall clock: the absolute figures mean little, "
+                   "and the spread shows how far to trust a ratio.")
+
+
+def vcpus(kern):
+    if kern["clock"] == "icount" and kern["ncpu"] == 1:
+        return "1 vCPU (6.1 hangs bringing up a second one under icount)"
+    return f"{kern['ncpu']} vCPUs"
+
+
+POLLED_JOBS = ["randread-4k-qd32", "randwrite-4k-qd32"]
+
+
+def write_polled_table(out, report):
+    """Polled io_uring against interrupt-style io_uring and libaio, and
+    against brd's best non-polled engine: brd has no polled queues."""
+    lines = [measured(report), ""]
+    for kern in report["kernels"].values():
+        jobs = kern["jobs"]
+        lines += [f"**{kern['kernel']}**, {vcpus(kern)}", "",
+                  "| job | ramdisk libaio | ramdisk io_uring | ramdisk polled | brd libaio "
+                  "| brd io_uring | null_blk polled | polled/brd best | "
+                  "polled/io_uring | null_blk/ramdisk polled | spread |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for job in POLLED_JOBS:
+            try:
+                cells = [jobs[job]["ramdisk"], jobs[job + "-uring"]["ramdisk"],
+                         jobs[job + "-polled"]["ramdisk"], jobs[job]["ram0"],
+                         jobs[job + "-uring"]["ram0"], jobs[job + "-polled"]["nullb0"]]
+            except KeyError:
+                continue
+            v = [c["median"] for c in cells]
+            brd_best = max(v[3], v[4])
+            lines.append(
+                f"| {job} | " + " | ".join(f"{x:.0f}" for x in v) +
+                f" | {v[2] / brd_best:.2f} | {v[2] / v[1]:.2f} | {v[5] / v[2]:.2f} | "
+                + "/".join(f"{c['spread_pct']:.1f}" for c in cells) + "% |")
+        lines.append("")
+    lines += ["IOPS. Polled: fio's io_uring with `hipri=1` on a ring set up with "
+              "IORING_SETUP_IOPOLL, on ramdisk and null_blk loaded with a polled "
+              "queue per CPU. brd has no polled queues: 6.12 fails a polled "
+              "bio to it (EOPNOTSUPP), 6.1 serves it unpolled, so its best "
+              "non-polled row is the baseline.", ""]
+    open(os.path.join(out, "table-polled.md"), "w").write("\n".join(lines))
+
+
+AB_JOBS = ["randread-4k-qd32", "randwrite-4k-qd32", "seqread-128k", "seqwrite-128k"]
+AB_ROWS = [("ramdisk%nomerges", "sysfs nomerges=2: no merging"),
+           ("ramdisk%noiostats", "sysfs iostats=0: no I/O statistics"),
+           ("ramdisk%nowbt", "sysfs wbt_lat_usec=0: no writeback throttling"),
+           ("ramdisk@no_queue_rqs", "no ->queue_rqs"),
+           ("ramdisk@queue_rqs_unbatched", "->queue_rqs without blk_mq_end_request_batch()"),
+           ("ramdisk@no_merge_flag", "no BLK_MQ_F_SHOULD_MERGE")]
+
+
+def write_ab_table(out, report):
+    """Each variant of ramdisk against ramdisk as it is, same boot."""
+    lines = [measured(report), ""]
+    for kern in report["kernels"].values():
+        jobs = kern["jobs"]
+        if not all(j in jobs and "ramdisk" in jobs[j] for j in AB_JOBS):
+            continue
+        lines += [f"**{kern['kernel']}**, {vcpus(kern)}", "",
+                  "| ramdisk | " + " | ".join(AB_JOBS) + " | spread |",
+                  "|---|" + "---|" * (len(AB_JOBS) + 1)]
+        base = [jobs[j]["ramdisk"] for j in AB_JOBS]
+        lines.append("| as it is (IOPS or MiB/s) | " +
+                     " | ".join(f"{b['median']:.0f}" for b in base) + " | " +
+                     "/".join(f"{b['spread_pct']:.1f}" for b in base) + "% |")
+        lines.append("| ratio to brd | " + " | ".join(
+            f"{jobs[j]['ramdisk']['median'] / jobs[j]['ram0']['median']:.3f}"
+            for j in AB_JOBS) + " | |")
+        for dev, text in AB_ROWS:
+            if not all(dev in jobs[j] for j in AB_JOBS):
+                continue
+            cells = [jobs[j][dev] for j in AB_JOBS]
+            lines.append(f"| {text} | " + " | ".join(
+                f"{c['median'] / b['median']:.3f}" for c, b in zip(cells, base)) + " | " +
+                "/".join(f"{c['spread_pct']:.1f}" for c in cells) + "% |")
+        lines.append("")
+    lines += ["Each variant's row is its figure divided by ramdisk's as it is, "
+              "in the same boot: above 1 the variant is cheaper. The `%` rows "
+              "change one sysfs knob of the queue after loading; the `@` rows "
+              "are ramdisk built with bench/ab/NAME.patch.", ""]
+    open(os.path.join(out, "table-ab.md"), "w").write("\n".join(lines))
 
 
 PAGES_JOBS = ["firstwrite-1m", "randread-4k-qd32", "randwrite-4k-qd32",
@@ -143,8 +255,7 @@ PAGES_JOBS = ["firstwrite-1m", "randread-4k-qd32", "randwrite-4k-qd32",
 
 def write_pages_table(out, report):
     """The two backing stores side by side, for chapter 4."""
-    lines = [f"Measured {report['date']} by `make bench` (2 vCPUs, TCG; medians "
-             "of the rounds; ratios to brd in the same boot).", ""]
+    lines = [measured(report), ""]
     for kern in report["kernels"].values():
         lines += [f"**{kern['kernel']}**", "",
                   "| job | linear | pages | brd | linear/brd | pages/brd | pages/linear |",

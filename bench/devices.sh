@@ -3,9 +3,17 @@
 #
 # Sourced by the bench and profile guests: loads the devices they compare
 # at the same capacity, SIZE_MIB. Names are those of the result files:
-# ramdisk (linear store), ramdisk+pages (backing=pages; the same
-# /dev/ramdisk, reloaded), ram0 (brd), nullb0 (null_blk). One ramdisk is
-# loaded at a time.
+#   ramdisk          the linear store, with a polled queue per CPU
+#   ramdisk+pages    backing=pages, the same /dev/ramdisk reloaded
+#   ramdisk+trace    ramdisk again, for runs with its tracepoint on
+#   ramdisk%KNOB     ramdisk with one block-layer sysfs knob changed:
+#                    nomerges (nomerges=2), noiostats (iostats=0), nowbt
+#                    (wbt_lat_usec=0)
+#   ramdisk@NAME     ramdisk built with bench/ab/NAME.patch applied
+#                    (scripts/bench.sh builds it into ab_build_dir)
+#   ram0             brd
+#   nullb0           null_blk, memory-backed, with a polled queue per CPU
+# One ramdisk is loaded at a time.
 top=${top:-$PWD}
 # shellcheck source=scripts/project.sh
 . "$top/scripts/project.sh"
@@ -20,18 +28,31 @@ wait_node() {
 	return 1
 }
 
-node() { echo "${1%+pages}"; }
-ramdisk_mode=none
+node() { echo "${1%%[+%@]*}"; }
+ramdisk_loaded=
+
+# load_ramdisk DEVICE: loads the ramdisk row DEVICE (see above).
+load_ramdisk() {
+	local file=$ko backing=linear queue=/sys/block/ramdisk/queue
+	[ -z "$ramdisk_loaded" ] || rmmod ramdisk
+	case $1 in
+	ramdisk+pages) backing=pages ;;
+	ramdisk@*) file=$(ab_build_dir "$(uname -r)" "${1#ramdisk@}")/ramdisk.ko ;;
+	esac
+	insmod "$file" size="${SIZE_MIB}"M backing=$backing poll_queues="$ncpu"
+	ramdisk_loaded=$1
+	case $1 in
+	ramdisk%nomerges) echo 2 >$queue/nomerges ;;
+	ramdisk%noiostats) echo 0 >$queue/iostats ;;
+	ramdisk%nowbt) echo 0 >$queue/wbt_lat_usec ;;
+	ramdisk%*) echo "no knob ${1#ramdisk%}" >&2; return 1 ;;
+	esac
+}
 
 # fresh DEVICE: (re)loads it empty.
 fresh() {
 	case $1 in
-	ramdisk | ramdisk+pages)
-		[ "$ramdisk_mode" = none ] || rmmod ramdisk
-		ramdisk_mode=linear
-		[ "$1" = ramdisk+pages ] && ramdisk_mode=pages
-		insmod "$ko" size="${SIZE_MIB}"M backing=$ramdisk_mode
-		;;
+	ramdisk*) load_ramdisk "$1" ;;
 	ram0)
 		grep -q '^brd ' /proc/modules && rmmod brd
 		modprobe brd rd_nr=1 rd_size=$((SIZE_MIB * 1024)) max_part=0
@@ -47,6 +68,7 @@ fresh() {
 		echo 2 >$nb/queue_mode
 		echo 0 >$nb/irqmode
 		echo "$ncpu" >$nb/submit_queues
+		echo "$ncpu" >$nb/poll_queues
 		echo 4096 >$nb/blocksize
 		echo 1 >$nb/power
 		;;

@@ -188,6 +188,22 @@ check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without
 # ran 2.2 times slower (2852 s of tests in the 6.1 guest). The deadline,
 # 75 minutes, gives that slow host half as much again and still ends
 # inside CI's 90.
+# The deterministic floor, beside the test guests: ramdisk against brd
+# in an instruction-counted guest of the last kernel, the jobs of
+# bench/floor.txt, each of which sets the lowest ratio that passes. A
+# slower request path cannot land unnoticed, and the host's speed and load
+# cannot fail it.
+floor_series=${series_list##* }
+floor_out=$run_dir/floor
+floor_jobs=$(awk '!/^#/ && NF {print $1}' bench/floor.txt | paste -sd' ')
+load_kernel "$floor_series"
+if [ -e "$(build_dir "$KVER")/ramdisk.ko" ]; then
+	GUEST_CLOCK=icount "$top/vm/guest.sh" -q -m 2048 -t 1800 "$floor_series" "$floor_out" \
+		"BENCH_OUT=$floor_out ROUNDS=1 RUNTIME=$ICOUNT_RUNTIME RAMP=$ICOUNT_RAMP" \
+		"BENCH_JOBS='$floor_jobs' BENCH_DEVICES='ramdisk ram0'" bench/guest-bench.sh &
+	floor_pid=$!
+fi
+
 declare -A guest_pid
 for s in $series_list; do
 	load_kernel "$s"
@@ -206,6 +222,18 @@ for s in $series_list; do
 	load_kernel "$s"
 	judge_guest "$s" "$run_dir/$KVER" $status
 done
+
+if [ -n "${floor_pid:-}" ]; then
+	wait "$floor_pid"
+	load_kernel "$floor_series"
+	text="deterministic floor on $KVER: ramdisk/brd at or above bench/floor.txt"
+	if python3 "$top/bench/floor.py" "$floor_out" bench/floor.txt >"$floor_out/floor.txt" 2>&1; then
+		verdict PASS "$text"
+		sed 's/^/    /' "$floor_out/floor.txt"
+	else
+		verdict FAIL "$text" "$(cat "$floor_out/floor.txt")"
+	fi
+fi
 
 # Clone anywhere: the guest covers /tmp and /run with fresh tmpfs, and a
 # path with a space defeats kbuild. A copy of this tree (as it is, not as

@@ -14,6 +14,12 @@ MODULE_FILES="$DRIVER_SOURCES Kbuild dkms.conf"
 # The Debian kernel series every gate runs on.
 SERIES="6.1 6.12"
 
+# fio's time per job (and its ramp, not counted) in instruction-counted
+# guests (vm/guest.sh GUEST_CLOCK=icount), for make bench and the floor of
+# make check: guest time there is guest instructions, so short runs repeat.
+ICOUNT_RUNTIME=300ms
+ICOUNT_RAMP=100ms
+
 # Kernel log lines that mean the guest kernel is unwell: they fail the
 # case during which they appear, and the whole run if they appear at all.
 BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
@@ -28,6 +34,12 @@ EXPORT_RECORDS=/run/ramdisk/export
 # not mix.
 build_dir() {
 	echo "$top/.cache/build/$1"
+}
+
+# ab_build_dir KVER NAME: where make bench builds ramdisk.ko with
+# bench/ab/NAME.patch applied, for its A/B rows.
+ab_build_dir() {
+	echo "$top/.cache/build/$1-ab/$2"
 }
 
 # module_version: the version in dkms.conf, the one place it is written

@@ -78,16 +78,31 @@ quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # never takes). Tests need ftrace more than parallel vCPUs; benchmarks,
 # which never switch tracers, use multi.
 accel=${GUEST_ACCEL:-$(cat "$shared_cache/accel" 2>/dev/null || echo tcg)}
+cpus=${GUEST_CPUS:-2}
 case $accel in
 kvm) accel=(-accel kvm -cpu host) ;;
 *) accel=(-accel "tcg,thread=${TCG_THREAD:-single}" -cpu max) ;;
+esac
+# GUEST_CLOCK=icount: QEMU's instruction counter drives the guest's clock,
+# one nanosecond per guest instruction, idle time skipped. What the guest
+# times is then instructions, the same whatever the host's load or speed
+# (make bench, and the floor make check holds ramdisk to). One TCG thread
+# only, and Debian's 6.1 hangs bringing up a second vCPU in this mode, so
+# its guests get one.
+case ${GUEST_CLOCK:-wall} in
+wall) ;;
+icount)
+	accel=(-accel tcg,thread=single -cpu max -icount shift=0,sleep=off)
+	[ "$series" != 6.1 ] || cpus=1
+	;;
+*) echo "guest.sh: GUEST_CLOCK=$GUEST_CLOCK: allowed wall, icount" >&2; exit 2 ;;
 esac
 
 # QEMU's option parser takes a doubled comma as a comma.
 qpath() { echo "${1//,/,,}"; }
 
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
-	-smp "${GUEST_CPUS:-2}" -m "$mem" -nodefaults -display none -no-reboot \
+	-smp "$cpus" -m "$mem" -nodefaults -display none -no-reboot \
 	-chardev "file,id=console,path=$(qpath "$out/console.log")" \
 	-serial chardev:console \
 	-kernel "$VMLINUZ" -initrd "$initrd" \

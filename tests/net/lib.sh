@@ -26,7 +26,7 @@ BENCH_SECTIONS="randread-4k-qd32 randwrite-4k-qd32 seqread-1m seqwrite-1m"
 bench_rows() {
 	local section out
 	for section in $BENCH_SECTIONS; do
-		out=$(FILENAME=$1 NCPU=$NCPU RUNTIME=${RUNTIME:-5} fio \
+		out=$(FILENAME=$1 NCPU=$NCPU RUNTIME=${RUNTIME:-5} RAMP=1 fio \
 			--section="$section" --output-format=terse --terse-version=3 \
 			"$top/fio-jobs/bench.fio") || fail "fio $section on $1: $out"
 		# Terse v3: read bandwidth (KiB/s) and IOPS are fields 7 and 8,
