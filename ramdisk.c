@@ -636,7 +636,7 @@ static void ramdisk_queue_listed_rq(struct request *rq,
  * when there is one (io_uring), one by one otherwise (preadv2 with
  * RWF_HIPRI polls without a batch, and so does ramdisk_timeout()).
  *
- * Return: how many requests it ended or added to @iob.
+ * Return: how many requests it ended, itself or by adding them to @iob.
  */
 static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
@@ -644,7 +644,7 @@ static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	struct llist_node *parked;
 	struct ramdisk_cmd *cmd, *next;
 	struct request *rq;
-	int ended = 0;
+	int ended = 0, batched = 0;
 
 	parked = llist_del_all(ramdisk_parked(rd, hctx));
 	if (!parked)
@@ -653,12 +653,14 @@ static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	llist_for_each_entry_safe(cmd, next, llist_reverse_order(parked),
 				  parked) {
 		rq = blk_mq_rq_from_pdu(cmd);
-		if (!blk_mq_add_to_batch(rq, iob, cmd->status != BLK_STS_OK,
-					 blk_mq_end_request_batch))
+		if (blk_mq_add_to_batch(rq, iob, cmd->status != BLK_STS_OK,
+					blk_mq_end_request_batch))
+			batched++;
+		else
 			blk_mq_end_request(rq, cmd->status);
 		ended++;
 	}
-	trace_ramdisk_poll(hctx->queue_num, ended, iob);
+	trace_ramdisk_poll(hctx->queue_num, ended, batched);
 	return ended;
 }
 

@@ -44,21 +44,21 @@ TRACE_EVENT(ramdisk_rq_done,
 
 /*
  * One event per call of ->poll that found requests parked: on which
- * hardware queue, how many it ended, and whether into a completion batch
- * (io_uring's) or one by one (RWF_HIPRI, or ramdisk_timeout()).
+ * hardware queue, how many it ended, and how many of those it added to
+ * the caller's completion batch (io_uring's) rather than ending each
+ * itself (ramdisk_timeout() has no batch, nor has a failed request).
  */
 TRACE_EVENT(ramdisk_poll,
-	    TP_PROTO(unsigned int hw_queue, int ended,
-		     const struct io_comp_batch *iob),
-	    TP_ARGS(hw_queue, ended, iob),
+	    TP_PROTO(unsigned int hw_queue, int ended, int batched),
+	    TP_ARGS(hw_queue, ended, batched),
 	    TP_STRUCT__entry(__field(unsigned int, hw_queue)
 			     __field(int, ended)
-			     __field(bool, batch)),
+			     __field(int, batched)),
 	    TP_fast_assign(__entry->hw_queue = hw_queue;
 			   __entry->ended = ended;
-			   __entry->batch = iob;),
-	    TP_printk("hwq=%u ended=%d batch=%d", __entry->hw_queue,
-		      __entry->ended, __entry->batch));
+			   __entry->batched = batched;),
+	    TP_printk("hwq=%u ended=%d batched=%d", __entry->hw_queue,
+		      __entry->ended, __entry->batched));
 
 /*
  * A request's timer expired: which request, and whether it was parked on

@@ -92,7 +92,7 @@ esac
 case ${GUEST_CLOCK:-wall} in
 wall) ;;
 icount)
-	accel=(-accel tcg,thread=single -cpu max -icount shift=0,sleep=off)
+	accel=(-accel "tcg,thread=single" -cpu max -icount "shift=0,sleep=off")
 	[ "$series" != 6.1 ] || cpus=1
 	;;
 *) echo "guest.sh: GUEST_CLOCK=$GUEST_CLOCK: allowed wall, icount" >&2; exit 2 ;;
