@@ -33,10 +33,20 @@ def time(prof, pattern):
     return statistics.median(headline(path)[0] for path in rounds)
 
 
+def clock_text(out):
+    """How the guests' clock ran (scripts/profile.sh PROFILE_CLOCK)."""
+    clocks = {p.read_text().strip() for p in out.glob("*/clock")}
+    if clocks == {"icount"}:
+        return ("instruction-counted: one guest microsecond is a thousand "
+                "guest instructions")
+    return "timed by the wall clock"
+
+
 def main():
     out = pathlib.Path(sys.argv[1])
     print(f"One 4 KiB O_DIRECT `read()`/`write()` of the prefilled device "
-          f"by dd, from `make profile` ({datetime.date.today()}; TCG guest). "
+          f"by dd, from `make profile` ({datetime.date.today()}; TCG guest, "
+          f"{clock_text(out)}). "
           f"Times: medians, each call traced alone; they include the "
           f"tracer's own cost, so compare rows, not absolute figures; "
           f"/ brd is the ratio of times, above 1 slower than brd. Calls: "

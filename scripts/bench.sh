@@ -17,7 +17,7 @@
 # two kernels' guests then run side by side. BENCH_CLOCK=wall runs them
 # one after the other with a TCG thread per vCPU, timed by the wall clock.
 #
-# BENCH_SERIES, ROUNDS (3), RUNTIME and RAMP (guest time per job, fio's
+# BENCH_SERIES, ROUNDS (2 under icount, 3 on the wall clock), RUNTIME and RAMP (guest time per job, fio's
 # units: ICOUNT_RUNTIME and ICOUNT_RAMP of scripts/project.sh under
 # icount, 5 and 1 s on the wall clock),
 # SIZE_MIB (128), BENCH_JOBS (sections of fio-jobs/bench.fio) and
@@ -42,8 +42,9 @@ net=${BENCH_NET:-1}
 case $net in 0 | 1 | only) ;; *) echo "bench: BENCH_NET=$net: allowed 0, 1, only" >&2; exit 2 ;; esac
 clock=${BENCH_CLOCK:-icount}
 case $clock in
-icount) runtime=${RUNTIME:-$ICOUNT_RUNTIME} ramp=${RAMP:-$ICOUNT_RAMP} ;;
-wall) runtime=${RUNTIME:-5} ramp=${RAMP:-1} ;;
+# Under icount a second round only confirms that the first repeats.
+icount) runtime=${RUNTIME:-$ICOUNT_RUNTIME} ramp=${RAMP:-$ICOUNT_RAMP} rounds=${ROUNDS:-2} ;;
+wall) runtime=${RUNTIME:-5} ramp=${RAMP:-1} rounds=${ROUNDS:-3} ;;
 *) echo "bench: BENCH_CLOCK=$clock: allowed icount, wall" >&2; exit 2 ;;
 esac
 
@@ -69,7 +70,7 @@ bench_guest() {
 	echo "# bench on $KVER ($clock clock)"
 	GUEST_CLOCK=$clock TCG_THREAD=multi "$top/vm/guest.sh" -q -m 2048 -t 4000 \
 		"$s" "$out/$s" \
-		"BENCH_OUT=$out/$s ROUNDS=${ROUNDS:-3} RUNTIME=$runtime RAMP=$ramp" \
+		"BENCH_OUT=$out/$s ROUNDS=$rounds RUNTIME=$runtime RAMP=$ramp" \
 		"SIZE_MIB=${SIZE_MIB:-128} BENCH_JOBS='${BENCH_JOBS:-}'" \
 		"BENCH_DEVICES='${BENCH_DEVICES:-}'" bench/guest-bench.sh || return 1
 	echo "$KVER" >"$out/$s/kernel"

@@ -8,6 +8,10 @@
 # time and traced calls per I/O against brd. The profiles are then copied
 # to docs/bench/profile/ and the table into chapter 8.
 #
+# The guests run on QEMU's instruction counter (vm/guest.sh GUEST_CLOCK),
+# so the times are instruction counts and repeat from run to run;
+# PROFILE_CLOCK=wall times them by the wall clock instead.
+#
 # PROFILE_SERIES and COUNT (calls timed per device, direction and round,
 # 1000) narrow or widen a run; a run narrowed to one kernel leaves the
 # docs alone.
@@ -30,7 +34,8 @@ for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
 	echo "# profile on $KVER"
 	mkdir -p "$out/$s"
 	echo "$KVER" >"$out/$s/kernel"
-	"$top/vm/guest.sh" -q -m 1024 -t 1800 "$s" "$out/$s" \
+	echo "${PROFILE_CLOCK:-icount}" >"$out/$s/clock"
+	GUEST_CLOCK=${PROFILE_CLOCK:-icount} "$top/vm/guest.sh" -q -m 1024 -t 3600 "$s" "$out/$s" \
 		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000}" \
 		bench/guest-profile.sh &
 	pids+=($!)
