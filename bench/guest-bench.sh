@@ -20,7 +20,7 @@ mkdir -p "$raw"
 . bench/devices.sh
 echo "$ncpu" >"$BENCH_OUT/ncpu"
 
-"$top/.cache/build/memcpy-bw" 2 >"$BENCH_OUT/memcpy.txt"
+"$(memcpy_bw)" 2 >"$BENCH_OUT/memcpy.txt"
 cat "$BENCH_OUT/memcpy.txt"
 
 # One job per line.

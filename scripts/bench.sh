@@ -33,8 +33,7 @@ cd "$top"
 
 "$top/scripts/setup.sh"
 "$top/vm/kvm-probe.sh"
-mkdir -p "$cache/build"
-gcc -O2 -Wall -Wextra -o "$cache/build/memcpy-bw" bench/memcpy-bw.c
+build_memcpy_bw
 
 out=$results/bench-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"

@@ -64,6 +64,12 @@ build_module() {
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 | kbuild_output
 }
 
+# build_memcpy_bw: builds bench/memcpy-bw.c, which every bench guest runs.
+build_memcpy_bw() {
+	mkdir -p "$(dirname "$(memcpy_bw)")"
+	gcc -O2 -Wall -Wextra -Werror -o "$(memcpy_bw)" "$top/bench/memcpy-bw.c"
+}
+
 # build_probe SERIES [MAKE ARGS...]: builds the test helpers, tests/rdprobe
 # for that kernel and tests/iopoll-park, in build_dir/rdprobe.
 build_probe() {

@@ -36,6 +36,12 @@ build_dir() {
 	echo "$top/.cache/build/$1"
 }
 
+# memcpy_bw: the bench guests' copy ceiling (bench/memcpy-bw.c), built on
+# the host and run in the guests.
+memcpy_bw() {
+	echo "$top/.cache/build/memcpy-bw"
+}
+
 # ab_build_dir KVER NAME: where make bench builds ramdisk.ko with
 # bench/ab/NAME.patch applied, for its A/B rows.
 ab_build_dir() {
