@@ -40,8 +40,8 @@ case_trace_graph_helper() {
 	local out
 	out=$("$TRACE" graph -- dd if=$DEV of=/dev/null bs=4k count=4 \
 		iflag=direct status=none)
-	grep -Eq 'ramdisk_queue_rq( \[ramdisk\])?\(\) \{' <<<"$out" ||
-		fail "no ramdisk_queue_rq in: $(head -n 5 <<<"$out")"
+	grep -Eq 'ramdisk_queue_rqs?( \[ramdisk\])?\(\) \{' <<<"$out" ||
+		fail "no ramdisk_queue_rq(s) in: $(head -n 5 <<<"$out")"
 	grep -q blk_mq_start_request <<<"$out" ||
 		fail "no callees shown: $(head -n 12 <<<"$out")"
 	out=$("$TRACE" graph --blk -- dd if=$DEV of=/dev/null bs=4k count=4 \
@@ -74,17 +74,17 @@ case_trace_profile_helper() {
 		grep -Eq "^$1( \[ramdisk\])? +1.00 " <<<"$out" ||
 			fail "$1 not once per call: $(head -n 12 <<<"$out")"
 	}
-	# One 4 KiB O_DIRECT read is one request: one ramdisk_queue_rq, which
-	# starts and ends it once.
-	out=$(TRACE_LINES=1000 "$TRACE" profile -g ramdisk_queue_rq -- \
+	# One 4 KiB O_DIRECT read is one request: one ramdisk_copy_or_park
+	# (whichever entry it came by), which starts it once.
+	out=$(TRACE_LINES=1000 "$TRACE" profile -g ramdisk_copy_or_park -- \
 		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none)
 	grep -q "^$n top-level calls: median [0-9.]* us" <<<"$out" ||
-		fail "not $n calls of ramdisk_queue_rq: $(head -n 3 <<<"$out")"
-	for f in ramdisk_queue_rq blk_mq_start_request blk_mq_end_request; do
+		fail "not $n calls of ramdisk_copy_or_park: $(head -n 3 <<<"$out")"
+	for f in ramdisk_copy_or_park blk_mq_start_request; do
 		once "$f"
 	done
 	# Depth 1: the function alone.
-	out=$("$TRACE" profile -g ramdisk_queue_rq -d 1 -- \
+	out=$("$TRACE" profile -g ramdisk_copy_or_park -d 1 -- \
 		dd if=$DEV of=/dev/null bs=4k count=$n iflag=direct status=none)
 	grep -q "^$n top-level calls: .*, 1 traced calls each" <<<"$out" ||
 		fail "depth 1 traced more than the function: $out"

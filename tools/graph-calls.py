@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""graph-calls.py ROOT CALLS < REPORT: the first CALLS whole calls of ROOT
-in a function_graph trace (trace-cmd report), each with everything it
-called, and nothing else.
+"""graph-calls.py ROOT[,ROOT...] CALLS < REPORT: the first CALLS whole calls
+of ROOT (any of them) in a function_graph trace (trace-cmd report), each
+with everything it called, and nothing else.
 
 A trace started with set_graph_function still holds lines that are not the
 function's: an interrupt, or the softirq work run on its way out, lands in
@@ -26,7 +26,7 @@ def name_of(text):
 
 
 def main():
-    root, wanted = sys.argv[1], int(sys.argv[2])
+    roots, wanted = set(sys.argv[1].split(",")), int(sys.argv[2])
     depth = {}  # task -> open entries of the kept call, or absent
     skip = {}  # task -> open entries of a dropped interrupt subtree
     done = 0
@@ -37,7 +37,7 @@ def main():
         task, _, _, text = m.groups()
         opens, closes = text.endswith("{"), text.startswith("}")
         if task not in depth:
-            if opens and name_of(text) == root:
+            if opens and name_of(text) in roots:
                 depth[task] = 1
                 print(line, end="")
             continue
@@ -55,7 +55,7 @@ def main():
             if done == wanted:
                 break
     if not done:
-        sys.exit(f"graph-calls.py: no complete call of {root} in the trace")
+        sys.exit(f"graph-calls.py: no complete call of {sys.argv[1]} in the trace")
 
 
 if __name__ == "__main__":
