@@ -35,7 +35,7 @@ run umount /mnt/ramdisk
 run e2fsck -fn /dev/ramdisk
 
 cd "$top"
-step "function_graph of ramdisk_queue_rq (tools/trace graph, trimmed)"
+step "function_graph of ramdisk_queue_rq(s) (tools/trace graph, trimmed)"
 TRACE_CALLS=1 tools/trace graph -- dd if=/dev/ramdisk of=/dev/null bs=4k \
 	count=4 iflag=direct status=none
 
