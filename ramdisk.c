@@ -110,7 +110,7 @@ RAMDISK_PARM_DESC(nr_hw_queues, "1..possible CPUs; 0: one per online CPU.",
 		  RAMDISK_DEFAULT_NR_HW_QUEUES, "");
 module_param(poll_queues, uint, 0444);
 #define RAMDISK_POLL_QUEUES_TEXT \
-	"0..possible CPUs; queues for polled I/O (io_uring IOPOLL, RWF_HIPRI), besides nr_hw_queues."
+	"0..possible CPUs; queues for polled I/O (io_uring IOPOLL), besides nr_hw_queues."
 RAMDISK_PARM_DESC(poll_queues, RAMDISK_POLL_QUEUES_TEXT,
 		  RAMDISK_DEFAULT_POLL_QUEUES, "");
 module_param(queue_depth, uint, 0444);
@@ -633,8 +633,8 @@ static void ramdisk_queue_listed_rq(struct request *rq,
 
 /*
  * Does not sleep. Ends every request parked on @hctx: in @iob's batch
- * when there is one (io_uring), one by one otherwise (preadv2 with
- * RWF_HIPRI polls without a batch, and so does ramdisk_timeout()).
+ * when there is one (io_uring's), one by one otherwise (ramdisk_timeout(),
+ * or a caller polling without a batch, as a polled passthrough does).
  *
  * Return: how many requests it ended, itself or by adding them to @iob.
  */
@@ -687,22 +687,25 @@ static enum blk_eh_timer_return ramdisk_timeout(struct request *rq)
 /*
  * Not for I/O: runs when the tag set is made. The default queues take
  * every CPU, and so do the polled queues after them; a bio picks its map
- * by REQ_POLLED. No reads-only map: reads go to the default queues.
+ * by REQ_POLLED. No reads-only map: reads go to the default queues. A
+ * kdump kernel cuts the set to one queue and one map: then no polling.
  */
 static void ramdisk_map_queues(struct blk_mq_tag_set *set)
 {
 	struct ramdisk_dev *rd = set->driver_data;
+	unsigned int polled = set->nr_maps > HCTX_TYPE_POLL ? rd->poll_queues :
+							      0;
 	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_DEFAULT];
 
-	map->nr_queues = set->nr_hw_queues - rd->poll_queues;
+	map->nr_queues = set->nr_hw_queues - polled;
 	map->queue_offset = 0;
 	blk_mq_map_queues(map);
-	if (set->nr_maps <= HCTX_TYPE_POLL)
+	if (!polled)
 		return;
 	set->map[HCTX_TYPE_READ].nr_queues = 0;
 	map = &set->map[HCTX_TYPE_POLL];
-	map->nr_queues = rd->poll_queues;
-	map->queue_offset = set->nr_hw_queues - rd->poll_queues;
+	map->nr_queues = polled;
+	map->queue_offset = set->nr_hw_queues - polled;
 	blk_mq_map_queues(map);
 }
 
