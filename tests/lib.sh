@@ -100,7 +100,8 @@ run_case_backings() {
 
 # cleanup_ramdisk: disconnects NVMe-oF initiators and removes every
 # export (NVMe modules unloaded), unmounts every ramdisk disk and
-# partition, removes every configfs disk, and unloads the module.
+# partition, removes every configfs disk, unloads the module, and turns
+# any tracer off.
 cleanup_ramdisk() {
 	local mnt dir disk mod
 	if [ -d "$NVMET" ]; then
@@ -124,6 +125,9 @@ cleanup_ramdisk() {
 		rmdir "$dir"
 	done
 	if grep -q '^ramdisk ' /proc/modules; then rmmod ramdisk; fi
+	# A case that stopped halfway may leave a tracer on; every later stack
+	# trace would then unwind through ftrace's return hooks, and warn.
+	echo nop >/sys/kernel/tracing/current_tracer
 	return 0
 }
 
