@@ -12,9 +12,9 @@
 # so the times are instruction counts and repeat from run to run;
 # PROFILE_CLOCK=wall times them by the wall clock instead.
 #
-# PROFILE_SERIES and COUNT (calls timed per device, direction and round,
-# 1000) narrow or widen a run; a run narrowed to one kernel leaves the
-# docs alone.
+# PROFILE_SERIES, COUNT (calls timed per device, direction and round,
+# 1000) and ROUNDS (2 instruction-counted, 3 by the wall clock) narrow or
+# widen a run; a run narrowed to one kernel leaves the docs alone.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +23,9 @@ cd "$top"
 "$top/scripts/setup.sh"
 "$top/vm/kvm-probe.sh"
 
+clock=${PROFILE_CLOCK:-icount}
+# Instruction-counted rounds repeat: two show that they do.
+rounds=${ROUNDS:-$([ "$clock" = icount ] && echo 2 || echo 3)}
 out=$results/profile-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 # Side by side, as in make check: a single-threaded TCG guest keeps one
@@ -34,9 +37,9 @@ for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
 	echo "# profile on $KVER"
 	mkdir -p "$out/$s"
 	echo "$KVER" >"$out/$s/kernel"
-	echo "${PROFILE_CLOCK:-icount}" >"$out/$s/clock"
-	GUEST_CLOCK=${PROFILE_CLOCK:-icount} "$top/vm/guest.sh" -q -m 1024 -t 3600 "$s" "$out/$s" \
-		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000}" \
+	echo "$clock" >"$out/$s/clock"
+	GUEST_CLOCK=$clock "$top/vm/guest.sh" -q -m 1024 -t 3600 "$s" "$out/$s" \
+		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000} ROUNDS=$rounds" \
 		bench/guest-profile.sh &
 	pids+=($!)
 done
