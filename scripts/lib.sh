@@ -34,10 +34,13 @@ shared_cache=${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)
 cache=$top/.cache
 results=$top/results
 
-# load_kernel SERIES: sets KVER, KDIR, VMLINUZ, MODROOT (see setup.sh).
+# load_kernel SERIES: sets KVER, KDIR, VMLINUZ, MODROOT and KERNEL_ARGS
+# (see setup.sh).
 load_kernel() {
 	local env=$shared_cache/kernel-$1.env
 	[ -r "$env" ] || { echo "no $env: run scripts/setup.sh" >&2; return 1; }
+	KERNEL_ARGS=
+
 	# shellcheck disable=SC1090
 	. "$env"
 }
@@ -71,7 +74,8 @@ build_memcpy_bw() {
 }
 
 # build_probe SERIES [MAKE ARGS...]: builds the test helpers, tests/rdprobe
-# for that kernel and tests/iopoll-park, in build_dir/rdprobe.
+# for that kernel and tests/iopoll-park and tests/stripes, in
+# build_dir/rdprobe.
 build_probe() {
 	local series=$1 dir
 	shift
@@ -80,7 +84,8 @@ build_probe() {
 	mkdir -p "$dir"
 	cp "$top"/tests/rdprobe/{rdprobe.c,Kbuild} "$dir/"
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 | kbuild_output
-	# A user-space helper of tests/200; the host's headers and libc serve
-	# the guests, which run the host's root.
+	# User-space helpers of tests/200 and 210; the host's headers and libc
+	# serve the guests, which run the host's root.
 	gcc -O2 -Wall -Wextra -Werror -o "$dir/iopoll-park" "$top/tests/iopoll-park.c"
+	gcc -O2 -Wall -Wextra -Werror -pthread -o "$dir/stripes" "$top/tests/stripes.c"
 }
