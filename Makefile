@@ -61,6 +61,9 @@ check: setup
 check-net: setup
 	scripts/check.sh net
 
+check-debug:
+	scripts/check.sh debug
+
 demo: setup
 	scripts/demo.sh
 
@@ -70,4 +73,4 @@ bench: setup
 profile: setup
 	scripts/profile.sh
 
-.PHONY: all modules clean install uninstall format setup setup-lint lint check check-net demo bench profile
+.PHONY: all modules clean install uninstall format setup setup-lint lint check check-net check-debug demo bench profile

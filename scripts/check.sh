@@ -21,6 +21,16 @@
 # minutes), judged the same way; it would take make check past its
 # budget, so it is a target of its own, which .ci/run also runs.
 #
+# check.sh debug (make check-debug): the concurrency tests
+# (CONCURRENCY_TESTS in project.sh) on the debug kernels built from
+# Debian's linux-source-6.12 (scripts/debug-kernel.sh), side by side: the
+# kasan kernel (KASAN, KFENCE, lockdep, RCU checking, kmemleak, UBSAN)
+# and the kcsan kernel, the stress cases longer than in make check. Any
+# report fails the case it appears in and the guest; kmemleak's reports
+# fail the guest when they are ramdisk's (kmemleak-report.py), and KCSAN's
+# when they name ramdisk code; the others are listed. DEBUG_TESTS=all
+# runs every test on the kasan kernel (hours under TCG).
+#
 # CHECK_SERIES="6.12" or CHECK_TESTS="030-io.sh" narrow a run.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -53,9 +63,12 @@ check_cmd() {
 }
 
 mode=${1:-all}
-case $mode in all | net) ;; *) echo "usage: check.sh [net]" >&2; exit 2 ;; esac
+case $mode in all | net | debug) ;; *) echo "usage: check.sh [net|debug]" >&2; exit 2 ;; esac
 
-"$top/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+setup_mode=all
+[ "$mode" = debug ] && setup_mode=debug
+"$top/scripts/setup.sh" "$setup_mode" ||
+	{ echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 "$top/vm/kvm-probe.sh"
 series_list=${CHECK_SERIES:-$SERIES}
 # Taint flags allowed: O (out-of-tree module) and E (unsigned module): both
@@ -96,7 +109,7 @@ judge_guest() {
 	[ "$status" = 0 ] ||
 		verdict FAIL "[$label] the guest finished the tests" "exit status $status; see $out/console.log"
 	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null |
-		grep -E "$BAD_KERNEL_LOG" | sort -u | head -n 10)
+		kernel_log_findings | sort -u | head -n 10)
 	if [ -z "$bad" ]; then
 		verdict PASS "[$label] kernel log free of WARNING, BUG, Oops and hung tasks"
 	else
@@ -139,8 +152,59 @@ two_guests() {
 	done
 }
 
-if [ "$mode" = net ]; then
-	two_guests
+# debug_guests: the debug kernels' guests, side by side, each judged like
+# the others, plus kmemleak's and KCSAN's reports.
+debug_guests() {
+	local v s tests out status reports
+	declare -A debug_pid
+	for v in kasan kcsan; do
+		s=6.12-$v
+		load_kernel "$s"
+		out=$(build_module "$s" W=1 && build_probe "$s" W=1)
+		if [ -e "$(build_dir "$KVER")/ramdisk.ko" ] &&
+			[ -e "$(build_dir "$KVER")/rdprobe/rdprobe.ko" ] && [ -z "$out" ]; then
+			verdict PASS "build: ramdisk.ko and rdprobe.ko for $KVER, W=1 clean"
+		else
+			verdict FAIL "build: ramdisk.ko and rdprobe.ko for $KVER, W=1 clean" "$out"
+			continue
+		fi
+		tests=${CHECK_TESTS:-$CONCURRENCY_TESTS}
+		if [ "$v" = kasan ] && [ "${DEBUG_TESTS:-}" = all ]; then
+			tests=${CHECK_TESTS:-}
+		fi
+		echo "# booting $KVER: tests/run.sh ${tests:-(all)}, output in $run_dir/$KVER"
+		# shellcheck disable=SC2086
+		"$top/vm/guest.sh" -q -m 6144 -t 7200 "$s" "$run_dir/$KVER" \
+			"STRESS_SECONDS=$DEBUG_STRESS_SECONDS STRESS_CYCLES=$DEBUG_STRESS_CYCLES" \
+			tests/run.sh $tests &
+		debug_pid[$s]=$!
+	done
+	for v in kasan kcsan; do
+		s=6.12-$v
+		[ -n "${debug_pid[$s]:-}" ] || continue
+		wait "${debug_pid[$s]}"
+		status=$?
+		load_kernel "$s"
+		out=$run_dir/$KVER
+		judge_guest "$s" "$out" $status
+		if [ "$v" = kasan ]; then
+			if [ ! -s "$out/kmemleak.txt" ]; then
+				verdict FAIL "[$s] kmemleak scanned after every test file" "no $out/kmemleak.txt"
+			elif reports=$(python3 "$top/scripts/kmemleak-report.py" "$out/kmemleak.txt" 2>"$out/kmemleak-elsewhere.txt"); then
+				verdict PASS "[$s] kmemleak: no unreferenced object of ramdisk's"
+				sed 's/^/    # /' "$out/kmemleak-elsewhere.txt"
+			else
+				verdict FAIL "[$s] kmemleak: no unreferenced object of ramdisk's" "$reports"
+			fi
+		else
+			kcsan_elsewhere <"$out/console.log" |
+				sed 's/^ */    # KCSAN elsewhere: /'
+		fi
+	done
+}
+
+if [ "$mode" = net ] || [ "$mode" = debug ]; then
+	if [ "$mode" = net ]; then two_guests; else debug_guests; fi
 	echo "# logs: $run_dir"
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ $failed -eq 0 ]

@@ -14,6 +14,13 @@ MODULE_FILES="$DRIVER_SOURCES Kbuild dkms.conf"
 # The Debian kernel series every gate runs on.
 SERIES="6.1 6.12"
 
+# The tests that race the driver against itself: the kcsan kernel of
+# make check-debug runs these alone, and with the stress cases' durations
+# below (tests/210-stress.sh; make check keeps its shorter defaults).
+CONCURRENCY_TESTS="080-fio-verify.sh 140-pages.sh 180-configfs-race.sh 200-polled-io.sh 210-stress.sh"
+DEBUG_STRESS_SECONDS=10
+DEBUG_STRESS_CYCLES=5
+
 # fio's time per job (and its ramp, not counted) in instruction-counted
 # guests (vm/guest.sh GUEST_CLOCK=icount), for make bench and the floor of
 # make check: guest time there is guest instructions, so short runs repeat.
@@ -21,8 +28,40 @@ ICOUNT_RUNTIME=300ms
 ICOUNT_RAMP=100ms
 
 # Kernel log lines that mean the guest kernel is unwell: they fail the
-# case during which they appear, and the whole run if they appear at all.
+# case during which they appear, and the whole run if they appear at all
+# (kernel_log_findings).
 BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
+
+# kernel_log_findings: the lines of a kernel log (on stdin) that match
+# BAD_KERNEL_LOG, but for KCSAN's data-race reports (the kcsan kernel of
+# make check-debug) that name no ramdisk code: those are races elsewhere
+# in the kernel, which kcsan_elsewhere lists, not findings against the
+# driver. A report runs from its "BUG: KCSAN:" line to the rule of "=" (20 or more)
+# that closes it.
+kernel_log_findings() {
+	awk -v bad="$BAD_KERNEL_LOG" '
+	/BUG: KCSAN: / { report = 1; ours = 0; n = 0 }
+	report {
+		if (/ramdisk/) ours = 1
+		if ($0 ~ bad) kept[++n] = $0
+		if (/====================$/) {
+			if (ours) for (i = 1; i <= n; i++) print kept[i]
+			report = 0
+		}
+		next
+	}
+	$0 ~ bad'
+}
+
+# kcsan_elsewhere: the titles of the KCSAN reports in a kernel log (on
+# stdin) that name no ramdisk code, each once with its count.
+kcsan_elsewhere() {
+	awk '
+	/BUG: KCSAN: / { report = 1; ours = 0; title = $0; sub(/.*BUG: KCSAN: /, "", title) }
+	report && /ramdisk/ { ours = 1 }
+	report && /====================$/ { if (!ours) print title; report = 0 }' |
+		sort | uniq -c | sort -rn
+}
 
 # Where tools/export records each export before making it, so that
 # unexport can finish one a killed run left half-made. /run is emptied at

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# setup.sh [lint]: installs what the project needs on a Debian 12 host,
-# idempotently. `lint` stops at what make lint uses: the lint tools and,
-# per kernel series, the build headers. Without it, also what the guests
-# use: QEMU, the guest-side tools, and each series' kernel image and
-# modules. Nothing goes into /boot or /lib/modules and no module is loaded
+# setup.sh [lint|debug]: installs what the project needs on a Debian 12
+# host, idempotently. `lint` stops at what make lint uses: the lint tools
+# and, per kernel series, the build headers. Without it, also what the
+# guests use: QEMU, the guest-side tools, and each series' kernel image
+# and modules. `debug` adds make check-debug's kernels, built from
+# Debian's linux-source-6.12 (scripts/debug-kernel.sh). Nothing goes into /boot or /lib/modules and no module is loaded
 # into the host's kernel: the guest kernels only ever run under QEMU.
 #
 # Downloads and unpacked kernels go to the user's cache ($shared_cache,
@@ -15,12 +16,14 @@
 #   KDIR     headers to build against (make KDIR=...)
 #   VMLINUZ  the kernel image QEMU boots
 #   MODROOT  a folder holding lib/modules/$KVER with a modules.dep
+#   KERNEL_ARGS  what the guests add to the kernel command line (debug
+#            kernels only)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-all}
-case $mode in all | lint) ;; *) echo "usage: setup.sh [lint]" >&2; exit 2 ;; esac
+case $mode in all | lint | debug) ;; *) echo "usage: setup.sh [lint|debug]" >&2; exit 2 ;; esac
 
 debs=$shared_cache/debs
 mkdir -p "$debs"
@@ -36,6 +39,10 @@ lint_packages=(gcc make libc6-dev libelf-dev bc dwarves xz-utils perl python3
 guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
 		util-linux fdisk trace-cmd openssl gnuplot-nox dkms nvme-cli
 		iproute2 strace)
+# What a kernel build needs besides the lint packages.
+debug_packages=(flex bison libssl-dev cpio)
+# make check-debug's kernels (vm/debug-kernel/VARIANT.config).
+debug_variants=(kasan kcsan)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -115,7 +122,7 @@ setup_series() {
 		touch "$hroot/.done"
 	fi
 
-	if [ "$mode" = all ] && [ ! -e "$root/.done" ]; then
+	if [ "$mode" != lint ] && [ ! -e "$root/.done" ]; then
 		p=$(resolve "$image_meta" 'linux-image-[0-9].*')
 		[ "$p" = "linux-image-$kver" ] ||
 			{ log "$image_meta is $p but $headers_meta is for $kver"; exit 1; }
@@ -157,10 +164,16 @@ setup_lint_tools() {
 }
 
 install_packages "${lint_packages[@]}"
-[ "$mode" = all ] && install_packages "${guest_packages[@]}"
+[ "$mode" = lint ] || install_packages "${guest_packages[@]}"
+[ "$mode" = debug ] && install_packages "${debug_packages[@]}"
 for s in "${series_list[@]}"; do
 	# shellcheck disable=SC2086
 	setup_series $s
 done
 setup_lint_tools
+if [ "$mode" = debug ]; then
+	for v in "${debug_variants[@]}"; do
+		"$top/scripts/debug-kernel.sh" "$(fetch linux-source-6.12)" "$v"
+	done
+fi
 log "ready ($mode): $(cd "$shared_cache" && echo kernel-*.env)"

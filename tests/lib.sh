@@ -74,7 +74,7 @@ run_case() {
 	status=$?
 	# Unloading belongs to the case: a warning on rmmod is its failure.
 	cleanup_ramdisk
-	bad=$(dmesg_since | grep -E "$BAD_KERNEL_LOG" | head -n 3)
+	bad=$(dmesg_since | kernel_log_findings | head -n 3)
 	if [ $status -eq 0 ] && [ -n "$bad" ]; then
 		status=1
 		reason="kernel log: $bad"

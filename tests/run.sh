@@ -6,6 +6,22 @@
 # four spaces) whose cases are numbered within it, and passes when none of
 # its cases failed. The host (scripts/check.sh) counts the cases.
 cd "$(dirname "$0")" || exit 1
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kmemleak_scan TEST: on a kernel with kmemleak (make check-debug), after
+# each test file: a scan, whose reports go to kmemleak.txt in the results
+# (the host judges them), then clear, so each is reported once. Two scans:
+# kmemleak reports only what two scans in a row found unreferenced.
+kmemleak_scan() {
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	{
+		echo "== after $1"
+		cat "$KMEMLEAK"
+	} >>"$RDTEST_RESULTS/kmemleak.txt"
+	echo clear >"$KMEMLEAK"
+}
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=([0-9][0-9][0-9]-*.sh)
 echo "TAP version 13"
@@ -23,4 +39,5 @@ for t in "${tests[@]}"; do
 		echo "ok $n ${t%.sh}"
 	fi
 	echo "# $t took $((SECONDS - start))s"
+	kmemleak_scan "$t"
 done

@@ -106,7 +106,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 	-chardev "file,id=console,path=$(qpath "$out/console.log")" \
 	-serial chardev:console \
 	-kernel "$VMLINUZ" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1" \
+	-append "console=ttyS0 panic=-1 oops=panic slub_debug=FZPU page_poison=1 ${KERNEL_ARGS:-}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$(qpath "$out"),mount_tag=results,security_model=none,multidevs=remap" \
 	"${net[@]}" \
