@@ -18,10 +18,11 @@
  *   first    rounds of: thread 0 discards the pages whole, then all
  *            threads write their sector of every page at once (racing
  *            first writes, which allocate), then each checks its sectors
- *   discard  thread 0 discards pages whole while the others write their
- *            sector into them (an allocating write racing the free of the
- *            same page); afterwards a sector holds its pattern or zeros
- *            and nothing else
+ *   discard  on the first RACE_PAGES pages, thread 0 discards pages whole
+ *            while the others write their sector and read it back (an
+ *            allocating write, and a read, racing the free of the same
+ *            page): each byte of a sector is its last pattern's or zero,
+ *            and after a last, quiet discard every sector is zeros
  * Prints the operations done; exit status 1 with the first wrong sector.
  */
 #define _GNU_SOURCE
@@ -42,6 +43,10 @@
 #define SECTOR 512
 #define PAGE 4096
 #define THREADS (PAGE / SECTOR)
+/* The discard phase's pages: few, so that every write and read of a page
+ * meets a discard freeing it.
+ */
+#define RACE_PAGES 4
 
 enum phase { PHASE_RANDOM, PHASE_FIRST, PHASE_DISCARD, PHASES };
 static const char *const phase_names[PHASES] = { "random", "first", "discard" };
@@ -132,22 +137,28 @@ static void do_zero(struct worker *w, unsigned long request, off_t off,
 }
 
 /* Reads the sector of @page; it must be its pattern, or zeros when @gen is
- * 0. With @either, the pattern of @gen or zeros both pass.
+ * 0. With @torn, a discard of the page may have overlapped the write of
+ * @gen: each byte is the pattern's or zero, as the two copies interleaved.
  */
 static void do_check(struct worker *w, unsigned long page, uint32_t gen,
-		     int either)
+		     int torn)
 {
+	const unsigned char *got = w->buf, *want = w->check;
+	unsigned int i;
+
 	if (pread(w->fd, w->buf, SECTOR, offset_of(w, page)) != SECTOR)
 		return die(w, strerror(errno), page);
 	w->reads++;
 	memset(w->check, 0, SECTOR);
-	if ((!gen || either) && !memcmp(w->buf, w->check, SECTOR)) {
-		w->gen[page] = 0;
-		return;
-	}
-	if (gen) {
+	if (gen)
 		fill(w->check, w->id, page, gen);
-		if (!memcmp(w->buf, w->check, SECTOR))
+	if (!memcmp(w->buf, w->check, SECTOR))
+		return;
+	if (torn) {
+		for (i = 0; i < SECTOR; i++)
+			if (got[i] && got[i] != want[i])
+				break;
+		if (i == SECTOR)
 			return;
 	}
 	die(w,
@@ -214,23 +225,31 @@ static void phase_first(struct worker *w, double end)
 
 static void phase_discard(struct worker *w, double end)
 {
-	unsigned long page;
+	unsigned long page, few = pages < RACE_PAGES ? pages : RACE_PAGES;
 	uint32_t gen = 1;
 
 	while (!atomic_load(&stop) && now() < end) {
-		for (page = 0; page < pages && !atomic_load(&stop); page++) {
-			if (w->id == 0)
+		for (page = 0; page < few && !atomic_load(&stop); page++) {
+			if (w->id == 0) {
 				do_zero(w, BLKDISCARD, (off_t)page * PAGE, PAGE,
 					page);
-			else
-				do_write(w, page, gen);
+				continue;
+			}
+			do_write(w, page, gen);
+			/* Thread 0 may have discarded it since, or meanwhile. */
+			do_check(w, page, gen, 1);
 		}
 		gen++;
 	}
-	/* Thread 0's discards zeroed some of the others' writes. */
-	if (w->id != 0)
-		for (page = 0; page < pages; page++)
-			do_check(w, page, w->gen[page], 1);
+	/* Then, quiet, one more discard: every sector reads as zeros. */
+	pthread_barrier_wait(&barrier);
+	if (w->id == 0)
+		do_zero(w, BLKDISCARD, 0, (uint64_t)few * PAGE, 0);
+	pthread_barrier_wait(&barrier);
+	for (page = 0; page < few; page++) {
+		w->gen[page] = 0;
+		do_check(w, page, 0, 0);
+	}
 }
 
 static void *run(void *arg)
