@@ -157,7 +157,7 @@ two_guests() {
 debug_guests() {
 	local v s tests out status reports
 	declare -A debug_pid
-	for v in kasan kcsan; do
+	for v in $DEBUG_VARIANTS; do
 		s=6.12-$v
 		load_kernel "$s"
 		out=$(build_module "$s" W=1 && build_probe "$s" W=1)
@@ -179,7 +179,7 @@ debug_guests() {
 			tests/run.sh $tests &
 		debug_pid[$s]=$!
 	done
-	for v in kasan kcsan; do
+	for v in $DEBUG_VARIANTS; do
 		s=6.12-$v
 		[ -n "${debug_pid[$s]:-}" ] || continue
 		wait "${debug_pid[$s]}"

@@ -40,7 +40,6 @@ load_kernel() {
 	local env=$shared_cache/kernel-$1.env
 	[ -r "$env" ] || { echo "no $env: run scripts/setup.sh" >&2; return 1; }
 	KERNEL_ARGS=
-
 	# shellcheck disable=SC1090
 	. "$env"
 }

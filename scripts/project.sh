@@ -18,6 +18,9 @@ SERIES="6.1 6.12"
 # make check-debug runs these alone, and with the stress cases' durations
 # below (tests/210-stress.sh; make check keeps its shorter defaults).
 CONCURRENCY_TESTS="080-fio-verify.sh 140-pages.sh 180-configfs-race.sh 200-polled-io.sh 210-stress.sh"
+# make check-debug's kernels (vm/debug-kernel/VARIANT.config), each
+# booted as series 6.12-VARIANT.
+DEBUG_VARIANTS="kasan kcsan"
 DEBUG_STRESS_SECONDS=10
 DEBUG_STRESS_CYCLES=5
 
@@ -36,8 +39,8 @@ BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption
 # BAD_KERNEL_LOG, but for KCSAN's data-race reports (the kcsan kernel of
 # make check-debug) that name no ramdisk code: those are races elsewhere
 # in the kernel, which kcsan_elsewhere lists, not findings against the
-# driver. A report runs from its "BUG: KCSAN:" line to the rule of "=" (20 or more)
-# that closes it.
+# driver. A report runs from its "BUG: KCSAN:" line to the rule of "="
+# (20 or more) that closes it.
 kernel_log_findings() {
 	awk -v bad="$BAD_KERNEL_LOG" '
 	/BUG: KCSAN: / { report = 1; ours = 0; n = 0 }

@@ -6,8 +6,9 @@
 # and, per kernel series, the build headers. Without it, also what the
 # guests use: QEMU, the guest-side tools, and each series' kernel image
 # and modules. `debug` adds make check-debug's kernels, built from
-# Debian's linux-source-6.12 (scripts/debug-kernel.sh). Nothing goes into /boot or /lib/modules and no module is loaded
-# into the host's kernel: the guest kernels only ever run under QEMU.
+# Debian's linux-source-6.12 (scripts/debug-kernel.sh). Nothing goes into
+# /boot or /lib/modules and no module is loaded into the host's kernel:
+# the guest kernels only ever run under QEMU.
 #
 # Downloads and unpacked kernels go to the user's cache ($shared_cache,
 # see lib.sh), shared by every clone on the machine and locked while this
@@ -40,9 +41,7 @@ guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
 		util-linux fdisk trace-cmd openssl gnuplot-nox dkms nvme-cli
 		iproute2 strace)
 # What a kernel build needs besides the lint packages.
-debug_packages=(flex bison libssl-dev cpio)
-# make check-debug's kernels (vm/debug-kernel/VARIANT.config).
-debug_variants=(kasan kcsan)
+debug_packages=(flex bison libssl-dev)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -172,7 +171,7 @@ for s in "${series_list[@]}"; do
 done
 setup_lint_tools
 if [ "$mode" = debug ]; then
-	for v in "${debug_variants[@]}"; do
+	for v in $DEBUG_VARIANTS; do
 		"$top/scripts/debug-kernel.sh" "$(fetch linux-source-6.12)" "$v"
 	done
 fi
