@@ -67,7 +67,7 @@ if [ ! -e "$dir/.done" ]; then
 		printf '  %s\n' "$lost" >&2
 		exit 1
 	fi
-	log "building the $variant kernel ($(nproc) jobs; 16 to 18 minutes on 2 cores)"
+	log "building the $variant kernel ($(nproc) jobs; 6 to 18 minutes on 2 cores)"
 	start=$SECONDS
 	make -s -C "$dir/build" -j"$(nproc)" bzImage modules >"$dir/build.log" 2>&1 ||
 		{ tail -n 30 "$dir/build.log" >&2; exit 1; }
