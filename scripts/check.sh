@@ -246,12 +246,11 @@ check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without
 	<(python3 tools/graph-calls.py ramdisk_queue_rq 2 <tests/fixtures/graph-softirq.report)
 
 # The guests run side by side: each single-threaded TCG guest keeps one
-# host core busy, so two kernels take the time of one: make check took
-# about 21 minutes before tests/190 (a tenth of the tests' time now) on
-# the hosts earlier runs measured, and 51 minutes with it on one whose TCG
-# ran 2.2 times slower (2852 s of tests in the 6.1 guest). The deadline,
-# 75 minutes, gives that slow host half as much again and still ends
-# inside CI's 90.
+# host core busy, so two kernels take the time of one. On a fresh 2-core
+# machine with nothing else running, make check took 29.5 minutes, setup
+# included (the 6.1 guest's tests 1656 s); with other guests or a kernel
+# build beside it, TCG slowed down to twice that. The deadline, 75
+# minutes, gives a slow host room and still ends inside CI's 90.
 # The deterministic floor, beside the test guests: ramdisk against brd
 # in an instruction-counted guest of the last kernel, the jobs of
 # bench/floor.txt, each of which sets the lowest ratio that passes. A
