@@ -729,6 +729,15 @@ static struct configfs_subsystem ramdisk_subsys;
  * item is depended on while the disk is open: configfs then refuses rmdir
  * with EBUSY itself, and an rmdir already under way makes the dependency,
  * and so the open, fail. A disk being removed refuses new opens.
+ *
+ * configfs_depend_item() would take the configfs root's inode lock here,
+ * under open_lock and the disk's open_mutex, while a power write holds
+ * configfs's attribute lock and takes ramdisk_lock, then open_lock or
+ * (del_gendisk()) open_mutex, and rmdir takes that attribute lock under an
+ * inode lock of the same lockdep class: a cycle lockdep reports. The
+ * unlocked variant takes no inode lock; the root lock only keeps the
+ * subsystem registered, and the open itself does that, holding the module
+ * (fops.owner), which unregisters the subsystem only on unload.
  */
 static int ramdisk_open(struct gendisk *disk)
 {
@@ -739,7 +748,7 @@ static int ramdisk_open(struct gendisk *disk)
 	if (rd->removing)
 		err = -ENXIO;
 	else if (!rd->openers && rd->item)
-		err = configfs_depend_item(&ramdisk_subsys, rd->item);
+		err = configfs_depend_item_unlocked(&ramdisk_subsys, rd->item);
 	if (!err)
 		rd->openers++;
 	mutex_unlock(&rd->open_lock);
