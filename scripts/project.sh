@@ -44,9 +44,10 @@ BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption
 # report's title, "BUG: KCSAN: data-race in A / B", names the functions
 # of the two accesses; the report runs to the rule of "=" (20 or more)
 # that closes it.
+KCSAN_TITLE='^([[] *[0-9.]+[]] )?BUG: KCSAN: '
 kernel_log_findings() {
-	awk -v bad="$BAD_KERNEL_LOG" '
-	/^(\[ *[0-9.]+\] )?BUG: KCSAN: / { report = 1; ours = /ramdisk/ }
+	awk -v bad="$BAD_KERNEL_LOG" -v title="$KCSAN_TITLE" '
+	$0 ~ title { report = 1; ours = /ramdisk/ }
 	report {
 		if (ours && $0 ~ bad) print
 		if (/====================$/) report = 0
@@ -59,7 +60,7 @@ kernel_log_findings() {
 # stdin) whose accesses are outside ramdisk's code, each once with its
 # count.
 kcsan_elsewhere() {
-	sed -En 's/^(\[ *[0-9.]+\] )?BUG: KCSAN: //p' | grep -v ramdisk | sort | uniq -c | sort -rn
+	sed -En "s/$KCSAN_TITLE//p" | grep -v ramdisk | sort | uniq -c | sort -rn
 }
 
 # Where tools/export records each export before making it, so that
