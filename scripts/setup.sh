@@ -29,7 +29,11 @@ case $mode in all | lint | debug) ;; *) echo "usage: setup.sh [lint|debug]" >&2;
 debs=$shared_cache/debs
 mkdir -p "$debs"
 exec 9>"$shared_cache/lock"
-flock 9
+if ! flock -n 9; then
+	printf 'setup: waiting for %s, held by another setup.sh (a debug kernel build takes minutes)\n' \
+		"$shared_cache/lock" >&2
+	flock 9
+fi
 
 # Series name, then the meta packages that always point at its newest build.
 series_list=("6.1 linux-image-amd64 linux-headers-amd64"
