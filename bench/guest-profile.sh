@@ -33,12 +33,15 @@ profile() {
 	else
 		io=(if=/dev/zero of="/dev/$1" oflag=direct)
 	fi
+	# Every function's row in the whole-graph runs: profile-report.py
+	# compares ramdisk's functions with brd's one by one.
+	local rows=1000
 	if [ "$3" = all ]; then
 		for pattern in "${GRAPH_FILTER[@]}"; do only+=(-l "$pattern"); done
 	else
-		depth=(-d "$3") only=(-l "vfs_$2")
+		depth=(-d "$3") only=(-l "vfs_$2") rows=30
 	fi
-	TRACE_LINES=30 tools/trace profile -g "vfs_$2" "${depth[@]}" "${only[@]}" -- \
+	TRACE_LINES=$rows tools/trace profile -g "vfs_$2" "${depth[@]}" "${only[@]}" -- \
 		dd "${io[@]}" bs=4k count="$4" status=none \
 		>"$PROFILE_OUT/$1-$2-$5.txt"
 }

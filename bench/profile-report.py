@@ -6,8 +6,8 @@ Reads OUTDIR/<series>/kernel and OUTDIR/<series>/profile/<device>-<rw>-
 <1|all>.txt (tools/graph-profile.py output) and prints, per kernel, the
 median time of one read() and write() (traced alone; the median of the
 rounds' medians), the traced calls each made (traced with everything they
-call), both against brd, and the functions where ramdisk's read spends
-the most self time.
+call), both against brd, and for reads and writes the functions whose
+self time differs most between ramdisk and brd, with their calls.
 """
 import datetime
 import pathlib
@@ -31,6 +31,35 @@ def time(prof, pattern):
     if not rounds:
         sys.exit(f"{prof}: no {pattern}")
     return statistics.median(headline(path)[0] for path in rounds)
+
+
+def functions(path):
+    """function -> (calls, self us) per top-level call (graph-profile.py)."""
+    rows = {}
+    for line in path.read_text().splitlines()[2:]:
+        name, calls, _, _, self_us = line.split()
+        rows[name] = (float(calls), float(self_us))
+    return rows
+
+
+def against_brd(prof, rw, shown=15):
+    """ramdisk's functions against brd's, the largest differences first."""
+    ours = functions(prof / f"ramdisk-{rw}-all.txt")
+    brds = functions(prof / f"ram0-{rw}-all.txt")
+    diff = {name: ours.get(name, (0, 0))[1] - brds.get(name, (0, 0))[1]
+            for name in ours.keys() | brds.keys()}
+    lines = ["| function | ramdisk calls | brd calls | ramdisk self us "
+             "| brd self us | difference |", "|---|---:|---:|---:|---:|---:|"]
+    for name in sorted(diff, key=lambda n: abs(diff[n]), reverse=True)[:shown]:
+        (oc, os_), (bc, bs) = ours.get(name, (0, 0)), brds.get(name, (0, 0))
+        lines.append(f"| {name} | {oc:.2f} | {bc:.2f} | {os_:.2f} | {bs:.2f} "
+                     f"| {diff[name]:+.2f} |")
+    only_ours = sum(1 for n in ours if n not in brds)
+    lines.append(f"\nIn all, {len(ours)} traced functions against brd's "
+                 f"{len(brds)}, {only_ours} of them not in brd's {rw}; self "
+                 f"time {sum(v[1] for v in ours.values()):.1f} us against "
+                 f"{sum(v[1] for v in brds.values()):.1f}.")
+    return "\n".join(lines)
 
 
 def clock_text(out):
@@ -69,10 +98,11 @@ def main():
             print(f"| {name} | {r[0]:.1f} | {w[0]:.1f} | {r[1]:.0f} | "
                   f"{w[1]:.0f} | {r[0] / brd['read'][0]:.2f}x | "
                   f"{w[0] / brd['write'][0]:.2f}x |")
-        lines = (prof / "ramdisk-read-all.txt").read_text().splitlines()
-        print("\nramdisk's read, functions by self time per read (us, "
-              "everything traced):\n\n```\n" + "\n".join(lines[1:13]) +
-              "\n```")
+        for rw in ("read", "write"):
+            print(f"\nWhat ramdisk's {rw} runs beyond brd's: the functions "
+                  f"whose self time per {rw} differs most (us, everything "
+                  f"traced; calls per {rw}):\n")
+            print(against_brd(prof, rw))
 
 
 if __name__ == "__main__":
