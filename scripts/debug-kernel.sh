@@ -5,7 +5,8 @@
 # VARIANT (kasan or kcsan) from Debian's linux-source-6.12 package
 # SOURCE_DEB, and writes $shared_cache/kernel-6.12-VARIANT.env for
 # load_kernel (KVER, KDIR, VMLINUZ, MODROOT, as setup.sh writes for
-# Debian's kernels). Run by setup.sh debug, which holds the cache's lock.
+# Debian's kernels). Run by setup.sh debug, which holds the debug
+# kernels' lock.
 #
 # The config is allnoconfig plus vm/debug-kernel/base.config and
 # VARIANT.config: only what a project guest boots and the tests use, so

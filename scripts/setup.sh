@@ -12,7 +12,8 @@
 #
 # Downloads and unpacked kernels go to the user's cache ($shared_cache,
 # see lib.sh), shared by every clone on the machine and locked while this
-# runs. Afterwards $shared_cache/kernel-<series>.env describes each kernel:
+# runs (the debug kernels' builds by a lock of their own). Afterwards
+# $shared_cache/kernel-<series>.env describes each kernel:
 #   KVER     the uname -r of the guest kernel
 #   KDIR     headers to build against (make KDIR=...)
 #   VMLINUZ  the kernel image QEMU boots
@@ -30,8 +31,7 @@ debs=$shared_cache/debs
 mkdir -p "$debs"
 exec 9>"$shared_cache/lock"
 if ! flock -n 9; then
-	printf 'setup: waiting for %s, held by another setup.sh (a debug kernel build takes minutes)\n' \
-		"$shared_cache/lock" >&2
+	printf 'setup: waiting for %s: another setup.sh is installing\n' "$shared_cache/lock" >&2
 	flock 9
 fi
 
@@ -175,8 +175,16 @@ for s in "${series_list[@]}"; do
 done
 setup_lint_tools
 if [ "$mode" = debug ]; then
+	source_deb=$(fetch linux-source-6.12)
+	# The builds take minutes: a setup for make check need not wait for
+	# them, so they hold a lock of their own instead of the cache's.
+	exec 9>"$shared_cache/debug-kernels.lock"
+	if ! flock -n 9; then
+		log "waiting for $shared_cache/debug-kernels.lock: another setup.sh is building a debug kernel"
+		flock 9
+	fi
 	for v in $DEBUG_VARIANTS; do
-		"$top/scripts/debug-kernel.sh" "$(fetch linux-source-6.12)" "$v"
+		"$top/scripts/debug-kernel.sh" "$source_deb" "$v"
 	done
 fi
 log "ready ($mode): $(cd "$shared_cache" && echo kernel-*.env)"
