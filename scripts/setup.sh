@@ -29,11 +29,6 @@ case $mode in all | lint | debug) ;; *) echo "usage: setup.sh [lint|debug]" >&2;
 
 debs=$shared_cache/debs
 mkdir -p "$debs"
-exec 9>"$shared_cache/lock"
-if ! flock -n 9; then
-	printf 'setup: waiting for %s: another setup.sh is installing\n' "$shared_cache/lock" >&2
-	flock 9
-fi
 
 # Series name, then the meta packages that always point at its newest build.
 series_list=("6.1 linux-image-amd64 linux-headers-amd64"
@@ -48,6 +43,16 @@ guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
 debug_packages=(flex bison libssl-dev)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
+
+# hold_lock FILE WHY: holds FILE's lock on fd 9 (dropping any lock held
+# there before), saying why it waits when another setup.sh holds it.
+hold_lock() {
+	exec 9>"$1"
+	flock -n 9 && return
+	log "waiting for $1: another setup.sh is $2"
+	flock 9
+}
+hold_lock "$shared_cache/lock" installing
 
 apt_updated=
 apt_update_once() {
@@ -178,11 +183,7 @@ if [ "$mode" = debug ]; then
 	source_deb=$(fetch linux-source-6.12)
 	# The builds take minutes: a setup for make check need not wait for
 	# them, so they hold a lock of their own instead of the cache's.
-	exec 9>"$shared_cache/debug-kernels.lock"
-	if ! flock -n 9; then
-		log "waiting for $shared_cache/debug-kernels.lock: another setup.sh is building a debug kernel"
-		flock 9
-	fi
+	hold_lock "$shared_cache/debug-kernels.lock" "building a debug kernel"
 	for v in $DEBUG_VARIANTS; do
 		"$top/scripts/debug-kernel.sh" "$source_deb" "$v"
 	done
