@@ -150,7 +150,9 @@ def measured(report):
     clocks = {k["clock"] for k in report["kernels"].values()}
     text = (f"Measured {report['date']} by `make bench` in QEMU guests under TCG, "
             f"one boot per kernel, every device in the same boot. Medians of "
-            f"the rounds; spread is (max-min)/median across rounds. ")
+            f"the rounds; spread is (max-min)/median across rounds. The guests "
+            f"boot without the tests' slab checks and page poisoning, as "
+            f"users' kernels do. ")
     if clocks == {"icount"}:
         return text + (
             "Guest time is QEMU's instruction counter (`-icount shift=0`): one "

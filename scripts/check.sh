@@ -261,7 +261,7 @@ floor_out=$run_dir/floor
 floor_jobs=$(awk '!/^#/ && NF {print $1}' bench/floor.txt | paste -sd' ')
 load_kernel "$floor_series"
 if [ -e "$(build_dir "$KVER")/ramdisk.ko" ] && build_memcpy_bw; then
-	GUEST_CLOCK=icount "$top/vm/guest.sh" -q -m 2048 -t 1800 "$floor_series" "$floor_out" \
+	GUEST_CLOCK=icount GUEST_MEMORY_CHECKS=off "$top/vm/guest.sh" -q -m 2048 -t 1800 "$floor_series" "$floor_out" \
 		"BENCH_OUT=$floor_out ROUNDS=1 RUNTIME=$ICOUNT_RUNTIME RAMP=$ICOUNT_RAMP" \
 		"BENCH_JOBS='$floor_jobs' BENCH_DEVICES='ramdisk ram0'" bench/guest-bench.sh &
 	floor_pid=$!

@@ -29,6 +29,9 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
 settings=("NET_BENCH=${NET_BENCH:-}" "RUNTIME=${RUNTIME:-5}")
+# A benchmark runs without the slab checks (vm/guest.sh).
+export GUEST_MEMORY_CHECKS=on
+[ -z "${NET_BENCH:-}" ] || GUEST_MEMORY_CHECKS=off
 
 "$top/vm/guest.sh" -q -m 1536 -t 2400 -n "listen=127.0.0.1:$port" \
 	-a 169.254.0.1/16 "$series" "$out/target" env "${settings[@]}" tests/run.sh net/target.sh &

@@ -38,7 +38,7 @@ for s in ${PROFILE_SERIES:-${SERIES[*]}}; do
 	mkdir -p "$out/$s"
 	echo "$KVER" >"$out/$s/kernel"
 	echo "$clock" >"$out/$s/clock"
-	GUEST_CLOCK=$clock "$top/vm/guest.sh" -q -m 1024 -t 3600 "$s" "$out/$s" \
+	GUEST_CLOCK=$clock GUEST_MEMORY_CHECKS=off "$top/vm/guest.sh" -q -m 1024 -t 3600 "$s" "$out/$s" \
 		"PROFILE_OUT=$out/$s/profile COUNT=${COUNT:-1000} ROUNDS=$rounds" \
 		bench/guest-profile.sh &
 	pids+=($!)
