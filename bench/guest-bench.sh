@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 : "${BENCH_OUT:?}" "${ROUNDS:=3}" "${RUNTIME:=5}" "${RAMP:=1}" "${SIZE_MIB:=128}"
+: "${ALLCPUS_RUNTIME:=$RUNTIME}"
 raw=$BENCH_OUT/raw
 mkdir -p "$raw"
 
@@ -54,7 +55,9 @@ jobs_of() {
 
 # run ROUND JOB DEVICE: one fio job, its JSON kept under raw/.
 run() {
-	FILENAME=/dev/$(node "$3") NCPU=$ncpu RUNTIME=$RUNTIME RAMP=$RAMP fio \
+	local runtime=$RUNTIME
+	[[ $2 != *-allcpus ]] || runtime=$ALLCPUS_RUNTIME
+	FILENAME=/dev/$(node "$3") NCPU=$ncpu RUNTIME=$runtime RAMP=$RAMP fio \
 		--section="$2" --output-format=json \
 		--output="$raw/$1-$2-$3.json" fio-jobs/bench.fio
 }

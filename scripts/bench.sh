@@ -17,9 +17,10 @@
 # two kernels' guests then run side by side. BENCH_CLOCK=wall runs them
 # one after the other with a TCG thread per vCPU, timed by the wall clock.
 #
-# BENCH_SERIES, ROUNDS (2 under icount, 3 on the wall clock), RUNTIME and RAMP (guest time per job, fio's
-# units: ICOUNT_RUNTIME and ICOUNT_RAMP of scripts/project.sh under
-# icount, 5 and 1 s on the wall clock),
+# BENCH_SERIES, ROUNDS (2 under icount, 3 on the wall clock), RUNTIME,
+# ALLCPUS_RUNTIME (the all-CPUs jobs') and RAMP (guest time per job, fio's
+# units: ICOUNT_RUNTIME, ICOUNT_ALLCPUS_RUNTIME and ICOUNT_RAMP of
+# scripts/project.sh under icount, 5, 5 and 1 s on the wall clock),
 # SIZE_MIB (128), BENCH_JOBS (sections of fio-jobs/bench.fio) and
 # BENCH_DEVICES (bench/devices.sh) narrow or widen a run; a narrowed run
 # leaves the docs alone. Each bench/ab/NAME.patch is built into a ramdisk
@@ -42,8 +43,11 @@ case $net in 0 | 1 | only) ;; *) echo "bench: BENCH_NET=$net: allowed 0, 1, only
 clock=${BENCH_CLOCK:-icount}
 case $clock in
 # Under icount a second round only confirms that the first repeats.
-icount) runtime=${RUNTIME:-$ICOUNT_RUNTIME} ramp=${RAMP:-$ICOUNT_RAMP} rounds=${ROUNDS:-2} ;;
-wall) runtime=${RUNTIME:-5} ramp=${RAMP:-1} rounds=${ROUNDS:-3} ;;
+icount)
+	runtime=${RUNTIME:-$ICOUNT_RUNTIME} ramp=${RAMP:-$ICOUNT_RAMP} rounds=${ROUNDS:-2}
+	allcpus_runtime=${ALLCPUS_RUNTIME:-$ICOUNT_ALLCPUS_RUNTIME}
+	;;
+wall) runtime=${RUNTIME:-5} ramp=${RAMP:-1} rounds=${ROUNDS:-3} allcpus_runtime=${ALLCPUS_RUNTIME:-$runtime} ;;
 *) echo "bench: BENCH_CLOCK=$clock: allowed icount, wall" >&2; exit 2 ;;
 esac
 
@@ -67,9 +71,10 @@ bench_guest() {
 	local s=$1
 	load_kernel "$s"
 	echo "# bench on $KVER ($clock clock)"
-	GUEST_CLOCK=$clock TCG_THREAD=multi "$top/vm/guest.sh" -q -m 2048 -t 4000 \
+	GUEST_CLOCK=$clock GUEST_MEMORY_CHECKS=off TCG_THREAD=multi "$top/vm/guest.sh" -q -m 2048 -t 4000 \
 		"$s" "$out/$s" \
 		"BENCH_OUT=$out/$s ROUNDS=$rounds RUNTIME=$runtime RAMP=$ramp" \
+		"ALLCPUS_RUNTIME=$allcpus_runtime" \
 		"SIZE_MIB=${SIZE_MIB:-128} BENCH_JOBS='${BENCH_JOBS:-}'" \
 		"BENCH_DEVICES='${BENCH_DEVICES:-}'" bench/guest-bench.sh || return 1
 	echo "$KVER" >"$out/$s/kernel"
