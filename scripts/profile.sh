@@ -49,7 +49,7 @@ done
 python3 "$top/bench/profile-report.py" "$out" >"$out/profile.md"
 # A narrowed run would leave the docs with one kernel: they take whole runs.
 if [ -z "${PROFILE_SERIES:-}" ]; then
-	for s in "${SERIES[@]}"; do
+	for s in $SERIES; do
 		rm -rf "docs/bench/profile/$s"
 		mkdir -p "docs/bench/profile/$s"
 		cp "$out/$s/profile/"*.txt "docs/bench/profile/$s/"
