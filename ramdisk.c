@@ -49,6 +49,7 @@ static unsigned int queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH;
 static unsigned int logical_block_size = RAMDISK_DEFAULT_LOGICAL_BLOCK_SIZE;
 static unsigned int max_part = RAMDISK_DEFAULT_MAX_PART;
 static char *backing = __stringify(RAMDISK_DEFAULT_BACKING);
+static char *queue_mode = __stringify(RAMDISK_DEFAULT_QUEUE_MODE);
 static unsigned int nr_disks = RAMDISK_DEFAULT_NR_DISKS;
 
 /*
@@ -128,6 +129,11 @@ module_param(backing, charp, 0444);
 #define RAMDISK_BACKING_TEXT \
 	"linear: all memory allocated at load; pages: allocated on write, freed on discard, size may exceed RAM."
 RAMDISK_PARM_DESC(backing, RAMDISK_BACKING_TEXT, RAMDISK_DEFAULT_BACKING, "");
+module_param(queue_mode, charp, 0444);
+#define RAMDISK_QUEUE_MODE_TEXT \
+	"mq: blk-mq requests on hardware queues; bio: bios straight from submit_bio, no tag set (null_blk's 2 and 0 accepted too)."
+RAMDISK_PARM_DESC(queue_mode, RAMDISK_QUEUE_MODE_TEXT,
+		  RAMDISK_DEFAULT_QUEUE_MODE, "");
 module_param(nr_disks, uint, 0444);
 #define RAMDISK_NR_DISKS_RANGE "0.." __stringify(RAMDISK_MAX_NR_DISKS) " "
 #define RAMDISK_NR_DISKS_TEXT \
@@ -155,6 +161,34 @@ static int ramdisk_parse_backing(const char *val,
 	return 0;
 }
 
+static const char *const ramdisk_queue_mode_names[] = {
+	[RAMDISK_QUEUE_MQ] = "mq",
+	[RAMDISK_QUEUE_BIO] = "bio",
+};
+
+/*
+ * Shared by the queue_mode parameter and attribute. null_blk's numbers
+ * are accepted so that its users' scripts port: 0 is its bio mode, 2 its
+ * blk-mq mode (1, the legacy request queue, left the kernel in 5.0).
+ */
+static int ramdisk_parse_queue_mode(const char *val,
+				    enum ramdisk_queue_mode *mode)
+{
+	int match = sysfs_match_string(ramdisk_queue_mode_names, val);
+
+	if (match < 0 && sysfs_streq(val, "0"))
+		match = RAMDISK_QUEUE_BIO;
+	if (match < 0 && sysfs_streq(val, "2"))
+		match = RAMDISK_QUEUE_MQ;
+	if (match < 0) {
+		pr_err("queue_mode=%.*s is invalid: allowed mq (or 2) and bio (or 0)\n",
+		       ramdisk_value_len(val), val);
+		return -EINVAL;
+	}
+	*mode = match;
+	return 0;
+}
+
 static int ramdisk_check_range(const char *name, unsigned long long value,
 			       unsigned long long min, unsigned long long max)
 {
@@ -165,9 +199,26 @@ static int ramdisk_check_range(const char *name, unsigned long long value,
 	return -EINVAL;
 }
 
+/*
+ * A setting of the tag set, on a disk that has none: refused unless it is
+ * what the disk was given (@base), so that nobody believes it took effect.
+ */
+static int ramdisk_check_no_tag_set(const char *name, unsigned int value,
+				    unsigned int base)
+{
+	if (value == base)
+		return 0;
+	pr_err("%s=%u has no meaning with queue_mode=bio: allowed %u\n", name,
+	       value, base);
+	return -EINVAL;
+}
+
 /**
  * ramdisk_config_validate - check every setting of one disk
  * @config: filled from the module parameters or from configfs writes
+ * @base: the settings @config started from (the built-in defaults, or
+ *        the module parameters for a configfs disk): with queue_mode=bio,
+ *        the tag set's settings must keep these values
  *
  * Logs one line naming the first bad setting, its value and what is
  * allowed. Memory is checked apart, by ramdisk_check_memory(): whether a
@@ -175,7 +226,8 @@ static int ramdisk_check_range(const char *name, unsigned long long value,
  *
  * Return: 0, or -EINVAL.
  */
-static int ramdisk_config_validate(const struct ramdisk_config *config)
+static int ramdisk_config_validate(const struct ramdisk_config *config,
+				   const struct ramdisk_config *base)
 {
 	unsigned int lbs = config->logical_block_size;
 	int err;
@@ -202,8 +254,19 @@ static int ramdisk_config_validate(const struct ramdisk_config *config)
 				  RAMDISK_MAX_QUEUE_DEPTH);
 	if (err)
 		return err;
-	return ramdisk_check_range("max_part", config->max_part, 1,
-				   DISK_MAX_PARTS);
+	err = ramdisk_check_range("max_part", config->max_part, 1,
+				  DISK_MAX_PARTS);
+	if (err || config->queue_mode != RAMDISK_QUEUE_BIO)
+		return err;
+	err = ramdisk_check_no_tag_set("nr_hw_queues", config->nr_hw_queues,
+				       base->nr_hw_queues);
+	if (err)
+		return err;
+	err = ramdisk_check_no_tag_set("queue_depth", config->queue_depth,
+				       base->queue_depth);
+	if (err)
+		return err;
+	return ramdisk_check_no_tag_set("poll_queues", config->poll_queues, 0);
 }
 
 /*
@@ -232,6 +295,12 @@ static int ramdisk_check_memory(const struct ramdisk_config *config,
  */
 static struct ramdisk_config ramdisk_defaults;
 
+/* What the module parameters are when none is given. */
+static const struct ramdisk_config ramdisk_builtin = {
+	.nr_hw_queues = RAMDISK_DEFAULT_NR_HW_QUEUES,
+	.queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH,
+};
+
 /* Rejects bad parameters; fills in nr_hw_queues=0 so sysfs shows the truth. */
 static int __init ramdisk_check_params(void)
 {
@@ -241,13 +310,16 @@ static int __init ramdisk_check_params(void)
 	err = ramdisk_parse_backing(backing, &config->backing);
 	if (err)
 		return err;
+	err = ramdisk_parse_queue_mode(queue_mode, &config->queue_mode);
+	if (err)
+		return err;
 	config->size = size;
 	config->logical_block_size = logical_block_size;
 	config->nr_hw_queues = nr_hw_queues;
 	config->poll_queues = poll_queues;
 	config->queue_depth = queue_depth;
 	config->max_part = max_part;
-	err = ramdisk_config_validate(config);
+	err = ramdisk_config_validate(config, &ramdisk_builtin);
 	if (err)
 		return err;
 	err = ramdisk_check_range("nr_disks", nr_disks, 0,
@@ -276,46 +348,54 @@ static DEFINE_IDA(ramdisk_indexes);
 
 /* Kept out of line: it only runs when something above us is broken. */
 static noinline blk_status_t ramdisk_out_of_range(struct ramdisk_dev *rd,
-						  struct request *rq)
+						  const struct ramdisk_io *io)
 {
 	pr_err_ratelimited("sector %llu + %u is beyond capacity %llu\n",
-			   (unsigned long long)blk_rq_pos(rq),
-			   blk_rq_sectors(rq),
+			   (unsigned long long)io->sector,
+			   io->bytes >> SECTOR_SHIFT,
 			   (unsigned long long)rd->capacity);
 	return BLK_STS_IOERR;
 }
 
-static noinline blk_status_t ramdisk_unsupported(struct request *rq)
+static noinline blk_status_t ramdisk_unsupported(const struct ramdisk_io *io)
 {
 	pr_err_ratelimited("operation %s (%u) is not supported\n",
-			   blk_op_str(req_op(rq)),
-			   (__force unsigned int)req_op(rq));
+			   blk_op_str(io->op), (__force unsigned int)io->op);
 	return BLK_STS_NOTSUPP;
 }
 
 /* Does not sleep: copies one page-sized segment at a time. */
-static void ramdisk_linear_read(struct ramdisk_dev *rd, struct request *rq)
+static void ramdisk_linear_read(struct ramdisk_dev *rd,
+				const struct ramdisk_io *io)
 {
-	void *src = rd->store + (blk_rq_pos(rq) << SECTOR_SHIFT);
-	struct req_iterator iter;
+	void *src = rd->store + (io->sector << SECTOR_SHIFT);
+	struct bvec_iter iter;
 	struct bio_vec bvec;
+	struct bio *bio;
 
-	rq_for_each_segment(bvec, rq, iter) {
-		memcpy_to_bvec(&bvec, src);
-		src += bvec.bv_len;
+	/* Every segment in order, bio by bio, as rq_for_each_segment(). */
+	for (bio = io->bio; bio; bio = bio->bi_next) {
+		bio_for_each_segment(bvec, bio, iter) {
+			memcpy_to_bvec(&bvec, src);
+			src += bvec.bv_len;
+		}
 	}
 }
 
 /* Does not sleep: copies one page-sized segment at a time. */
-static void ramdisk_linear_write(struct ramdisk_dev *rd, struct request *rq)
+static void ramdisk_linear_write(struct ramdisk_dev *rd,
+				 const struct ramdisk_io *io)
 {
-	void *dst = rd->store + (blk_rq_pos(rq) << SECTOR_SHIFT);
-	struct req_iterator iter;
+	void *dst = rd->store + (io->sector << SECTOR_SHIFT);
+	struct bvec_iter iter;
 	struct bio_vec bvec;
+	struct bio *bio;
 
-	rq_for_each_segment(bvec, rq, iter) {
-		memcpy_from_bvec(dst, &bvec);
-		dst += bvec.bv_len;
+	for (bio = io->bio; bio; bio = bio->bi_next) {
+		bio_for_each_segment(bvec, bio, iter) {
+			memcpy_from_bvec(dst, &bvec);
+			dst += bvec.bv_len;
+		}
 	}
 }
 
@@ -323,10 +403,10 @@ static void ramdisk_linear_write(struct ramdisk_dev *rd, struct request *rq)
  * Does not sleep. Discard zeroes too: a later read must not return what
  * was there, and zeroes are what an unwritten sector reads as.
  */
-static void ramdisk_linear_zero(struct ramdisk_dev *rd, struct request *rq)
+static void ramdisk_linear_zero(struct ramdisk_dev *rd,
+				const struct ramdisk_io *io)
 {
-	memset(rd->store + (blk_rq_pos(rq) << SECTOR_SHIFT), 0,
-	       blk_rq_bytes(rq));
+	memset(rd->store + (io->sector << SECTOR_SHIFT), 0, io->bytes);
 }
 
 /*
@@ -358,19 +438,32 @@ static void ramdisk_pages_copy_out(struct ramdisk_dev *rd, struct page *to,
 	rcu_read_unlock();
 }
 
-/* Does not sleep. */
-static void ramdisk_pages_read(struct ramdisk_dev *rd, struct request *rq)
+/* Does not sleep. One segment, in pieces that do not cross a store page. */
+static void ramdisk_pages_read_segment(struct ramdisk_dev *rd, u64 pos,
+				       const struct bio_vec *bvec)
 {
-	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
-	struct req_iterator iter;
-	struct bio_vec bvec;
 	unsigned int done, len;
 
-	rq_for_each_segment(bvec, rq, iter) {
-		for (done = 0; done < bvec.bv_len; done += len, pos += len) {
-			len = ramdisk_piece(pos, bvec.bv_len - done);
-			ramdisk_pages_copy_out(rd, bvec.bv_page,
-					       bvec.bv_offset + done, pos, len);
+	for (done = 0; done < bvec->bv_len; done += len, pos += len) {
+		len = ramdisk_piece(pos, bvec->bv_len - done);
+		ramdisk_pages_copy_out(rd, bvec->bv_page,
+				       bvec->bv_offset + done, pos, len);
+	}
+}
+
+/* Does not sleep. */
+static void ramdisk_pages_read(struct ramdisk_dev *rd,
+			       const struct ramdisk_io *io)
+{
+	u64 pos = (u64)io->sector << SECTOR_SHIFT;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	struct bio *bio;
+
+	for (bio = io->bio; bio; bio = bio->bi_next) {
+		bio_for_each_segment(bvec, bio, iter) {
+			ramdisk_pages_read_segment(rd, pos, &bvec);
+			pos += bvec.bv_len;
 		}
 	}
 }
@@ -381,33 +474,41 @@ static void ramdisk_free_page_rcu(struct rcu_head *head)
 }
 
 /*
- * May sleep: runs in queue_rq, which BLK_MQ_F_BLOCKING lets sleep. GFP_NOIO
- * because this write may be the kernel writing out dirty pages to free
- * memory: reclaim must not wait for I/O that could queue behind it.
- * __GFP_RETRY_MAYFAIL makes a machine without memory fail the write
- * instead of retrying forever; the reserve check fails it before the
+ * May sleep with @gfp GFP_NOIO: in queue_rq, which BLK_MQ_F_BLOCKING lets
+ * sleep, or in submit_bio's caller. GFP_NOIO because this write may be the
+ * kernel writing out dirty pages to free memory: reclaim must not wait for
+ * I/O that could queue behind it. With GFP_NOWAIT (a REQ_NOWAIT bio) it
+ * does not sleep, and fails with -EAGAIN where sleeping might have found
+ * a page. __GFP_RETRY_MAYFAIL makes a machine without memory fail the
+ * write instead of retrying forever; the reserve check fails it before the
  * machine gets there. Losing a race with another queue inserting the same
  * index is success: the caller finds the winner's page.
  */
-static int ramdisk_pages_insert(struct ramdisk_dev *rd, pgoff_t index)
+static int ramdisk_pages_insert(struct ramdisk_dev *rd, pgoff_t index,
+				gfp_t gfp)
 {
-	const gfp_t gfp = GFP_NOIO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	struct page *page, *old;
+	int err;
 
 	/* The cheap counter first; si_mem_available() only when it is low. */
 	if (global_zone_page_state(NR_FREE_PAGES) < 2 * rd->reserve_pages &&
 	    si_mem_available() < (long)rd->reserve_pages)
 		return -ENOMEM;
+	gfp |= __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);
-	if (!page)
-		return -ENOMEM;
+	if (!page) {
+		err = -ENOMEM;
+		goto out_nomem;
+	}
 	old = xa_cmpxchg(&rd->pages, index, NULL, page, gfp);
 	if (!old) {
 		atomic_long_inc(&rd->nr_pages);
 		return 0;
 	}
 	__free_page(page);
-	return xa_is_err(old) ? xa_err(old) : 0;
+	err = xa_is_err(old) ? xa_err(old) : 0;
+out_nomem:
+	return err && !gfpflags_allow_blocking(gfp) ? -EAGAIN : err;
 }
 
 static noinline blk_status_t ramdisk_no_memory(u64 pos)
@@ -417,12 +518,18 @@ static noinline blk_status_t ramdisk_no_memory(u64 pos)
 	return BLK_STS_NOSPC;
 }
 
-/* May sleep, in ramdisk_pages_insert(). */
+/*
+ * May sleep, in ramdisk_pages_insert(), unless @gfp forbids it. A
+ * REQ_NOWAIT bio that would have to wait for a page fails with
+ * BLK_STS_AGAIN, which its submitter retries where it may sleep.
+ */
 static blk_status_t ramdisk_pages_copy_in(struct ramdisk_dev *rd, u64 pos,
 					  struct page *from,
 					  unsigned int from_off,
-					  unsigned int len)
+					  unsigned int len, gfp_t gfp)
 {
+	int err;
+
 	struct page *page;
 
 	for (;;) {
@@ -436,32 +543,53 @@ static blk_status_t ramdisk_pages_copy_in(struct ramdisk_dev *rd, u64 pos,
 		}
 		rcu_read_unlock();
 		/* Allocation sleeps, so it happens outside the RCU section. */
-		if (ramdisk_pages_insert(rd, pos >> PAGE_SHIFT))
-			return ramdisk_no_memory(pos);
+		err = ramdisk_pages_insert(rd, pos >> PAGE_SHIFT, gfp);
+		if (unlikely(err))
+			return err == -EAGAIN ? BLK_STS_AGAIN :
+						ramdisk_no_memory(pos);
 	}
 }
 
-/*
- * May sleep. On failure, the pieces before the one that failed are
- * written; the block layer reports the whole request as failed.
- */
-static blk_status_t ramdisk_pages_write(struct ramdisk_dev *rd,
-					struct request *rq)
+/* May sleep as ramdisk_pages_copy_in() may. One segment, as above. */
+static blk_status_t ramdisk_pages_write_segment(struct ramdisk_dev *rd, u64 pos,
+						const struct bio_vec *bvec,
+						gfp_t gfp)
 {
-	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
-	struct req_iterator iter;
-	struct bio_vec bvec;
 	unsigned int done, len;
 	blk_status_t status;
 
-	rq_for_each_segment(bvec, rq, iter) {
-		for (done = 0; done < bvec.bv_len; done += len, pos += len) {
-			len = ramdisk_piece(pos, bvec.bv_len - done);
-			status = ramdisk_pages_copy_in(rd, pos, bvec.bv_page,
-						       bvec.bv_offset + done,
-						       len);
+	for (done = 0; done < bvec->bv_len; done += len, pos += len) {
+		len = ramdisk_piece(pos, bvec->bv_len - done);
+		status = ramdisk_pages_copy_in(rd, pos, bvec->bv_page,
+					       bvec->bv_offset + done, len,
+					       gfp);
+		if (unlikely(status))
+			return status;
+	}
+	return BLK_STS_OK;
+}
+
+/*
+ * May sleep as ramdisk_pages_copy_in() may. On failure, the pieces before
+ * the one that failed are written; the block layer reports the whole
+ * request or bio as failed.
+ */
+static blk_status_t ramdisk_pages_write(struct ramdisk_dev *rd,
+					const struct ramdisk_io *io)
+{
+	u64 pos = (u64)io->sector << SECTOR_SHIFT;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	blk_status_t status;
+	struct bio *bio;
+
+	for (bio = io->bio; bio; bio = bio->bi_next) {
+		bio_for_each_segment(bvec, bio, iter) {
+			status = ramdisk_pages_write_segment(rd, pos, &bvec,
+							     io->gfp);
 			if (unlikely(status))
 				return status;
+			pos += bvec.bv_len;
 		}
 	}
 	return BLK_STS_OK;
@@ -504,10 +632,11 @@ static void ramdisk_pages_discard(struct ramdisk_dev *rd, pgoff_t first,
  * machine, since a hole reads as zeros; the partial pages at either end
  * are zeroed in place.
  */
-static void ramdisk_pages_zero(struct ramdisk_dev *rd, struct request *rq)
+static void ramdisk_pages_zero(struct ramdisk_dev *rd,
+			       const struct ramdisk_io *io)
 {
-	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
-	u64 end = pos + blk_rq_bytes(rq);
+	u64 pos = (u64)io->sector << SECTOR_SHIFT;
+	u64 end = pos + io->bytes;
 	u64 head_end = min(end, round_up(pos, PAGE_SIZE));
 
 	if (head_end > pos) {
@@ -522,31 +651,43 @@ static void ramdisk_pages_zero(struct ramdisk_dev *rd, struct request *rq)
 		ramdisk_pages_zero_piece(rd, pos, end - pos);
 }
 
-static blk_status_t ramdisk_do_request(struct ramdisk_dev *rd,
-				       struct request *rq)
+/**
+ * ramdisk_handle_io - do one I/O, whichever entry point it came through
+ * @rd: the disk
+ * @io: what to do, where, and the data
+ *
+ * The one core below ramdisk_queue_rq() and ramdisk_submit_bio(): the
+ * bounds check, then the store. Linear backing: does not sleep. Page
+ * backing: a write may sleep allocating a page, as @io->gfp allows.
+ *
+ * Return: how the I/O ended.
+ */
+static blk_status_t ramdisk_handle_io(struct ramdisk_dev *rd,
+				      const struct ramdisk_io *io)
 {
-	sector_t sectors = blk_rq_sectors(rq);
+	sector_t sectors = io->bytes >> SECTOR_SHIFT;
 
 	/*
 	 * The block core checks bios against the disk's size, but passthrough
 	 * requests skip that check, kernels before 6.7 accepted partitions
-	 * reaching past the disk, and the store must never be overrun.
+	 * reaching past the disk, a caller of ->submit_bio may skip the core,
+	 * and the store must never be overrun.
 	 */
 	if (unlikely(sectors > rd->capacity ||
-		     blk_rq_pos(rq) > rd->capacity - sectors))
-		return ramdisk_out_of_range(rd, rq);
+		     io->sector > rd->capacity - sectors))
+		return ramdisk_out_of_range(rd, io);
 
-	switch (req_op(rq)) {
+	switch (io->op) {
 	case REQ_OP_READ:
 		if (rd->backing == RAMDISK_BACKING_PAGES)
-			ramdisk_pages_read(rd, rq);
+			ramdisk_pages_read(rd, io);
 		else
-			ramdisk_linear_read(rd, rq);
+			ramdisk_linear_read(rd, io);
 		return BLK_STS_OK;
 	case REQ_OP_WRITE:
 		if (rd->backing == RAMDISK_BACKING_PAGES)
-			return ramdisk_pages_write(rd, rq);
-		ramdisk_linear_write(rd, rq);
+			return ramdisk_pages_write(rd, io);
+		ramdisk_linear_write(rd, io);
 		return BLK_STS_OK;
 	case REQ_OP_FLUSH:
 		/* RAM has no volatile cache: everything written is stored. */
@@ -554,12 +695,12 @@ static blk_status_t ramdisk_do_request(struct ramdisk_dev *rd,
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
 		if (rd->backing == RAMDISK_BACKING_PAGES)
-			ramdisk_pages_zero(rd, rq);
+			ramdisk_pages_zero(rd, io);
 		else
-			ramdisk_linear_zero(rd, rq);
+			ramdisk_linear_zero(rd, io);
 		return BLK_STS_OK;
 	default:
-		return ramdisk_unsupported(rq);
+		return ramdisk_unsupported(io);
 	}
 }
 
@@ -586,11 +727,18 @@ static bool ramdisk_copy_or_park(struct blk_mq_hw_ctx *hctx, struct request *rq,
 				 blk_status_t *status)
 {
 	struct ramdisk_dev *rd = hctx->queue->queuedata;
+	const struct ramdisk_io io = {
+		.op = req_op(rq),
+		.sector = blk_rq_pos(rq),
+		.bytes = blk_rq_bytes(rq),
+		.bio = rq->bio,
+		.gfp = GFP_NOIO,
+	};
 	struct ramdisk_cmd *cmd;
 
 	blk_mq_start_request(rq);
-	*status = ramdisk_do_request(rd, rq);
-	trace_ramdisk_rq_done(rq, hctx->queue_num, *status);
+	*status = ramdisk_handle_io(rd, &io);
+	trace_ramdisk_rq_done(rq->q->disk, &io, hctx->queue_num, *status);
 	if (hctx->type != HCTX_TYPE_POLL)
 		return false;
 	cmd = blk_mq_rq_to_pdu(rq);
@@ -718,6 +866,43 @@ static const struct blk_mq_ops ramdisk_mq_ops = {
 };
 
 /*
+ * The bio path (queue_mode=bio): no tag set, no request, no queue. The
+ * block core hands each bio to ->submit_bio in the submitter's context,
+ * and it is copied and ended here, before the submitter goes on, as brd
+ * does.
+ *
+ * May sleep as ramdisk_handle_io() may, but not for a REQ_NOWAIT bio.
+ */
+static void ramdisk_submit_bio(struct bio *bio)
+{
+	struct ramdisk_dev *rd = bio->bi_bdev->bd_disk->private_data;
+	struct ramdisk_io io;
+
+	/*
+	 * The block core splits bios only for blk-mq disks. Reads and writes
+	 * need no limit here, but zeroing keeps the request path's: one
+	 * memset of 64 MiB at most, and a page store's discards cut on page
+	 * boundaries. The rest of a split bio is resubmitted to us.
+	 */
+	if (unlikely(bio_op(bio) == REQ_OP_DISCARD ||
+		     bio_op(bio) == REQ_OP_WRITE_ZEROES)) {
+		bio = bio_split_to_limits(bio);
+		if (!bio)
+			return;
+	}
+	io = (struct ramdisk_io){
+		.op = bio_op(bio),
+		.sector = bio->bi_iter.bi_sector,
+		.bytes = bio->bi_iter.bi_size,
+		.bio = bio,
+		.gfp = bio->bi_opf & REQ_NOWAIT ? GFP_NOWAIT : GFP_NOIO,
+	};
+	bio->bi_status = ramdisk_handle_io(rd, &io);
+	trace_ramdisk_bio_done(bio->bi_bdev->bd_disk, &io, 0, bio->bi_status);
+	bio_endio(bio);
+}
+
+/*
  * The configfs subsystem, /sys/kernel/config/ramdisk; defined with its
  * attributes below. ramdisk_open() needs it to depend on an item.
  */
@@ -767,9 +952,17 @@ static void ramdisk_release(struct gendisk *disk)
 	mutex_unlock(&rd->open_lock);
 }
 
-static const struct block_device_operations ramdisk_fops = {
+/* A disk whose operations have ->submit_bio is bio-based: two tables. */
+static const struct block_device_operations ramdisk_mq_fops = {
 	/* Holds the module while the disk is open or mounted. */
 	.owner = THIS_MODULE,
+	.open = ramdisk_bdops_open,
+	.release = ramdisk_bdops_release,
+};
+
+static const struct block_device_operations ramdisk_bio_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = ramdisk_submit_bio,
 	.open = ramdisk_bdops_open,
 	.release = ramdisk_bdops_release,
 };
@@ -919,6 +1112,70 @@ static int ramdisk_check_name_free(struct gendisk *disk, const char *name)
 }
 
 /**
+ * ramdisk_alloc_mq_disk - the tag set and a blk-mq disk on it
+ * @rd: the disk being made; its tag set and polled lists are filled in
+ * @config: its settings
+ * @lim: the queue limits
+ *
+ * May sleep. queue_mode=mq. Undone by ramdisk_free_queue() after
+ * put_disk(); on failure, undoes itself.
+ *
+ * Return: the disk, or an ERR_PTR.
+ */
+static struct gendisk *
+ramdisk_alloc_mq_disk(struct ramdisk_dev *rd,
+		      const struct ramdisk_config *config,
+		      struct queue_limits *lim)
+{
+	struct gendisk *disk;
+	int err;
+
+	rd->poll_queues = config->poll_queues;
+	rd->tag_set.ops = &ramdisk_mq_ops;
+	rd->tag_set.nr_hw_queues =
+		(config->nr_hw_queues ?: num_online_cpus()) + rd->poll_queues;
+	/* Without polled queues, one map: a polled bio is then refused. */
+	rd->tag_set.nr_maps = rd->poll_queues ? HCTX_MAX_TYPES : 1;
+	rd->tag_set.cmd_size = sizeof(struct ramdisk_cmd);
+	rd->tag_set.queue_depth = config->queue_depth;
+	rd->tag_set.numa_node = NUMA_NO_NODE;
+	/* An I/O scheduler only delays a device that completes inline. */
+	rd->tag_set.flags = BLK_MQ_F_SHOULD_MERGE |
+			    BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	/* A page store allocates in queue_rq, and GFP_NOIO may sleep. */
+	if (rd->backing == RAMDISK_BACKING_PAGES)
+		rd->tag_set.flags |= BLK_MQ_F_BLOCKING;
+	rd->tag_set.driver_data = rd;
+	rd->parked = kcalloc(rd->poll_queues, sizeof(*rd->parked), GFP_KERNEL);
+	if (!rd->parked)
+		return ERR_PTR(-ENOMEM);
+	err = blk_mq_alloc_tag_set(&rd->tag_set);
+	if (err)
+		goto out_free_parked;
+	disk = ramdisk_alloc_disk(&rd->tag_set, lim, rd);
+	if (IS_ERR(disk)) {
+		err = PTR_ERR(disk);
+		goto out_free_tags;
+	}
+	return disk;
+
+out_free_tags:
+	blk_mq_free_tag_set(&rd->tag_set);
+out_free_parked:
+	kfree(rd->parked);
+	return ERR_PTR(err);
+}
+
+/* May sleep. Mirrors ramdisk_alloc_mq_disk(); a bio disk has no queue. */
+static void ramdisk_free_queue(struct ramdisk_dev *rd)
+{
+	if (rd->queue_mode != RAMDISK_QUEUE_MQ)
+		return;
+	blk_mq_free_tag_set(&rd->tag_set);
+	kfree(rd->parked);
+}
+
+/**
  * ramdisk_add - make a disk and register it
  * @config: its settings, already validated; read, not kept
  * @name: its name, e.g. "ramdisk-1"
@@ -982,35 +1239,14 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	if (rd->backing == RAMDISK_BACKING_PAGES)
 		lim.discard_granularity = PAGE_SIZE;
 
-	rd->poll_queues = config->poll_queues;
-	rd->tag_set.ops = &ramdisk_mq_ops;
-	rd->tag_set.nr_hw_queues =
-		(config->nr_hw_queues ?: num_online_cpus()) + rd->poll_queues;
-	/* Without polled queues, one map: a polled bio is then refused. */
-	rd->tag_set.nr_maps = rd->poll_queues ? HCTX_MAX_TYPES : 1;
-	rd->tag_set.cmd_size = sizeof(struct ramdisk_cmd);
-	rd->tag_set.queue_depth = config->queue_depth;
-	rd->tag_set.numa_node = NUMA_NO_NODE;
-	/* An I/O scheduler only delays a device that completes inline. */
-	rd->tag_set.flags = BLK_MQ_F_SHOULD_MERGE |
-			    BLK_MQ_F_NO_SCHED_BY_DEFAULT;
-	/* A page store allocates in queue_rq, and GFP_NOIO may sleep. */
-	if (rd->backing == RAMDISK_BACKING_PAGES)
-		rd->tag_set.flags |= BLK_MQ_F_BLOCKING;
-	rd->tag_set.driver_data = rd;
-	rd->parked = kcalloc(rd->poll_queues, sizeof(*rd->parked), GFP_KERNEL);
-	if (!rd->parked) {
-		err = -ENOMEM;
-		goto out_free_backing;
-	}
-	err = blk_mq_alloc_tag_set(&rd->tag_set);
-	if (err)
-		goto out_free_parked;
-
-	disk = ramdisk_alloc_disk(&rd->tag_set, &lim, rd);
+	rd->queue_mode = config->queue_mode;
+	if (rd->queue_mode == RAMDISK_QUEUE_BIO)
+		disk = ramdisk_alloc_bio_disk(&lim);
+	else
+		disk = ramdisk_alloc_mq_disk(rd, config, &lim);
 	if (IS_ERR(disk)) {
 		err = PTR_ERR(disk);
-		goto out_free_tags;
+		goto out_free_backing;
 	}
 	rd->disk = disk;
 	err = ramdisk_check_name_free(disk, name);
@@ -1019,7 +1255,8 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	disk->major = ramdisk_major;
 	disk->first_minor = rd->index * DISK_MAX_PARTS;
 	disk->minors = config->max_part;
-	disk->fops = &ramdisk_fops;
+	disk->fops = rd->queue_mode == RAMDISK_QUEUE_BIO ? &ramdisk_bio_fops :
+							   &ramdisk_mq_fops;
 	disk->private_data = rd;
 	strscpy(disk->disk_name, name, DISK_NAME_LEN);
 	set_capacity(disk, rd->capacity);
@@ -1036,10 +1273,15 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	if (err)
 		goto out_cleanup_disk;
 	list_add_tail(&rd->list, &ramdisk_devs);
-	pr_info("%s: %llu bytes, %s store, %u hardware queues of depth %u, %u-byte blocks\n",
-		name, config->size, ramdisk_backing_names[rd->backing],
-		rd->tag_set.nr_hw_queues - rd->poll_queues, config->queue_depth,
-		config->logical_block_size);
+	if (rd->queue_mode == RAMDISK_QUEUE_BIO)
+		pr_info("%s: %llu bytes, %s store, bio-based (queue_mode=bio), %u-byte blocks\n",
+			name, config->size, ramdisk_backing_names[rd->backing],
+			config->logical_block_size);
+	else
+		pr_info("%s: %llu bytes, %s store, %u hardware queues of depth %u, %u-byte blocks\n",
+			name, config->size, ramdisk_backing_names[rd->backing],
+			rd->tag_set.nr_hw_queues - rd->poll_queues,
+			config->queue_depth, config->logical_block_size);
 	if (rd->poll_queues)
 		pr_info("%s: %u polled hardware queues\n", name,
 			rd->poll_queues);
@@ -1047,10 +1289,7 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 
 out_cleanup_disk:
 	put_disk(disk);
-out_free_tags:
-	blk_mq_free_tag_set(&rd->tag_set);
-out_free_parked:
-	kfree(rd->parked);
+	ramdisk_free_queue(rd);
 out_free_backing:
 	ramdisk_free_backing(rd);
 out_free_index:
@@ -1070,8 +1309,7 @@ static void ramdisk_remove(struct ramdisk_dev *rd)
 	list_del(&rd->list);
 	del_gendisk(rd->disk);
 	put_disk(rd->disk);
-	blk_mq_free_tag_set(&rd->tag_set);
-	kfree(rd->parked);
+	ramdisk_free_queue(rd);
 	ramdisk_free_backing(rd);
 	ida_free(&ramdisk_indexes, rd->index);
 	kfree(rd);
@@ -1139,6 +1377,8 @@ static int ramdisk_config_parse(struct ramdisk_config *config, const char *name,
 		return ramdisk_parse_size(val, &config->size);
 	if (!strcmp(name, "backing"))
 		return ramdisk_parse_backing(val, &config->backing);
+	if (!strcmp(name, "queue_mode"))
+		return ramdisk_parse_queue_mode(val, &config->queue_mode);
 	uint_setting = ramdisk_uint_setting(config, name);
 	if (kstrtouint(val, 10, uint_setting)) {
 		pr_err("%s=%.*s is not a number\n", name,
@@ -1160,6 +1400,9 @@ static ssize_t ramdisk_item_show(struct config_item *item, char *page,
 	else if (!strcmp(name, "backing"))
 		len = sprintf(page, "%s\n",
 			      ramdisk_backing_names[ri->config.backing]);
+	else if (!strcmp(name, "queue_mode"))
+		len = sprintf(page, "%s\n",
+			      ramdisk_queue_mode_names[ri->config.queue_mode]);
 	else
 		len = sprintf(page, "%u\n",
 			      *ramdisk_uint_setting(&ri->config, name));
@@ -1184,7 +1427,8 @@ static ssize_t ramdisk_item_store(struct config_item *item, const char *page,
 		err = -EBUSY;
 	else
 		err = ramdisk_config_parse(&config, name, page) ?:
-			      ramdisk_config_validate(&config);
+			      ramdisk_config_validate(&config,
+						      &ramdisk_defaults);
 	if (!err)
 		ri->config = config;
 	mutex_unlock(&ramdisk_lock);
@@ -1206,6 +1450,7 @@ static ssize_t ramdisk_item_store(struct config_item *item, const char *page,
 
 RAMDISK_SETTING_ATTR(size);
 RAMDISK_SETTING_ATTR(backing);
+RAMDISK_SETTING_ATTR(queue_mode);
 RAMDISK_SETTING_ATTR(logical_block_size);
 RAMDISK_SETTING_ATTR(nr_hw_queues);
 RAMDISK_SETTING_ATTR(poll_queues);
@@ -1300,6 +1545,7 @@ static struct configfs_attribute *ramdisk_item_attrs[] = {
 	&ramdisk_item_attr_power,
 	&ramdisk_item_attr_size,
 	&ramdisk_item_attr_backing,
+	&ramdisk_item_attr_queue_mode,
 	&ramdisk_item_attr_logical_block_size,
 	&ramdisk_item_attr_nr_hw_queues,
 	&ramdisk_item_attr_poll_queues,

@@ -26,6 +26,7 @@
 #define RAMDISK_DEFAULT_MAX_PART 16
 /* A bare word: MODULE_PARM_DESC and the parameter stringify it. */
 #define RAMDISK_DEFAULT_BACKING linear
+#define RAMDISK_DEFAULT_QUEUE_MODE mq
 
 #define RAMDISK_DEFAULT_NR_DISKS 1
 
@@ -83,9 +84,22 @@ enum ramdisk_backing {
 };
 
 /**
+ * enum ramdisk_queue_mode - how a disk takes its I/O
+ * @RAMDISK_QUEUE_MQ: blk-mq requests on hardware queues, with tags
+ * @RAMDISK_QUEUE_BIO: bios straight from submit_bio, no tag set (brd's way)
+ */
+enum ramdisk_queue_mode {
+	RAMDISK_QUEUE_MQ,
+	RAMDISK_QUEUE_BIO,
+};
+
+/**
  * struct ramdisk_config - every setting of one disk
  * @size: bytes, a non-zero multiple of @logical_block_size
  * @backing: where the disk keeps its bytes
+ * @queue_mode: how the disk takes its I/O; with RAMDISK_QUEUE_BIO there is
+ *              no tag set, so @nr_hw_queues and @queue_depth keep the
+ *              values the disk was given and @poll_queues is 0
  * @logical_block_size: a power of two from 512 to PAGE_SIZE
  * @nr_hw_queues: 1..nr_cpu_ids; 0: one per online CPU when the disk is made
  * @poll_queues: 0..nr_cpu_ids polled hardware queues, besides @nr_hw_queues
@@ -99,11 +113,34 @@ enum ramdisk_backing {
 struct ramdisk_config {
 	u64 size;
 	enum ramdisk_backing backing;
+	enum ramdisk_queue_mode queue_mode;
 	unsigned int logical_block_size;
 	unsigned int nr_hw_queues;
 	unsigned int poll_queues;
 	unsigned int queue_depth;
 	unsigned int max_part;
+};
+
+/**
+ * struct ramdisk_io - one I/O as the store sees it, from either entry point
+ * @op: what to do (REQ_OP_*)
+ * @sector: where it starts, in 512-byte sectors
+ * @bytes: how long it is
+ * @bio: the data: its first bio, the others chained on ->bi_next. A
+ *       request's bios are such a chain; a bio on the bio path stands
+ *       alone (the block core never hands ->submit_bio a chain).
+ * @gfp: how the page store may allocate for a write: GFP_NOIO, or
+ *       GFP_NOWAIT for a REQ_NOWAIT bio, which must not sleep
+ *
+ * ramdisk_queue_rq() and ramdisk_submit_bio() only fill one in; the bounds
+ * check, the stores and every behaviour below them see no request.
+ */
+struct ramdisk_io {
+	enum req_op op;
+	sector_t sector;
+	unsigned int bytes;
+	struct bio *bio;
+	gfp_t gfp;
 };
 
 /**
@@ -127,6 +164,7 @@ struct ramdisk_cmd {
  * @reserve_pages: page backing: available memory, in pages, that new pages
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
+ * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
  * @poll_queues: how many of the hardware queues are polled, the last ones
  * @parked: per polled queue, requests copied and waiting for ->poll to end
@@ -148,6 +186,7 @@ struct ramdisk_dev {
 	atomic_long_t nr_pages;
 	unsigned long reserve_pages;
 	sector_t capacity;
+	enum ramdisk_queue_mode queue_mode;
 	struct blk_mq_tag_set tag_set;
 	unsigned int poll_queues;
 	struct llist_head *parked;

@@ -10,6 +10,10 @@
  * The Kbuild file probes the target's headers and defines:
  *   RAMDISK_HAVE_ALLOC_DISK_LIMITS  blk_mq_alloc_disk(set, lim, queuedata),
  *                                   v6.9 and later (and any backport)
+ *   RAMDISK_HAVE_BLK_ALLOC_DISK_LIMITS  blk_alloc_disk(lim, node), the
+ *                                   bio-based disk's allocator, v6.9+
+ *   RAMDISK_HAVE_BLK_FEATURES       queue_limits carries BLK_FEAT_* flags,
+ *                                   v6.11+; before, they were queue flags
  *   RAMDISK_HAVE_OPEN_GENDISK       block_device_operations ->open takes
  *                                   the gendisk, ->release no mode, v6.5+
  *   RAMDISK_HAVE_STRUCT_RQ_LIST     ->queue_rqs takes a struct rq_list,
@@ -21,6 +25,27 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+
+#ifndef RAMDISK_HAVE_ALLOC_DISK_LIMITS
+/*
+ * May sleep. The 6.12 limits through the setters of kernels that take
+ * them only after the disk exists; shared by both kinds of disk.
+ */
+static inline void ramdisk_set_limits(struct request_queue *q,
+				      const struct queue_limits *lim)
+{
+	blk_queue_logical_block_size(q, lim->logical_block_size);
+	blk_queue_physical_block_size(q, lim->physical_block_size);
+	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
+	blk_queue_max_segments(q, lim->max_segments);
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
+	q->limits.discard_granularity = lim->discard_granularity;
+	/* Before 6.11 these were queue flags with the opposite defaults. */
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+}
+#endif
 
 /**
  * ramdisk_alloc_disk - allocate a blk-mq disk with the given queue limits
@@ -46,24 +71,44 @@ static inline struct gendisk *ramdisk_alloc_disk(struct blk_mq_tag_set *set,
 						 void *queuedata)
 {
 	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
-	struct request_queue *q;
 
-	if (IS_ERR(disk))
-		return disk;
-	q = disk->queue;
-	blk_queue_logical_block_size(q, lim->logical_block_size);
-	blk_queue_physical_block_size(q, lim->physical_block_size);
-	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
-	blk_queue_max_segments(q, lim->max_segments);
-	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
-	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
-	q->limits.discard_granularity = lim->discard_granularity;
-	/* Before 6.11 these were queue flags with the opposite defaults. */
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	if (!IS_ERR(disk))
+		ramdisk_set_limits(disk->queue, lim);
 	return disk;
 }
 #endif
+
+/**
+ * ramdisk_alloc_bio_disk - allocate a bio-based disk (no tag set)
+ * @lim: limits as 6.12 understands them, as for ramdisk_alloc_disk()
+ *
+ * May sleep. The disk takes REQ_NOWAIT bios, which ->submit_bio serves
+ * without sleeping or fails with BLK_STS_AGAIN, and completes every bio
+ * before ->submit_bio returns (what swap calls synchronous), as brd does.
+ *
+ * Return: the disk, or an ERR_PTR on failure (never NULL).
+ */
+static inline struct gendisk *ramdisk_alloc_bio_disk(struct queue_limits *lim)
+{
+	struct gendisk *disk;
+
+#ifdef RAMDISK_HAVE_BLK_FEATURES
+	lim->features |= BLK_FEAT_NOWAIT | BLK_FEAT_SYNCHRONOUS;
+#endif
+#ifdef RAMDISK_HAVE_BLK_ALLOC_DISK_LIMITS
+	disk = blk_alloc_disk(lim, NUMA_NO_NODE);
+#else
+	/* The old allocator says NULL for every failure. */
+	disk = blk_alloc_disk(NUMA_NO_NODE) ?: ERR_PTR(-ENOMEM);
+	if (!IS_ERR(disk))
+		ramdisk_set_limits(disk->queue, lim);
+#endif
+#ifndef RAMDISK_HAVE_BLK_FEATURES
+	if (!IS_ERR(disk))
+		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+#endif
+	return disk;
+}
 
 /*
  * The driver's open and release, in ramdisk.c, take the gendisk; these

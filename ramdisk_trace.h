@@ -8,39 +8,57 @@
 #include <linux/blk-mq.h>
 #include <linux/tracepoint.h>
 
+#include "ramdisk.h"
+
 /* Long enough for every name blk_op_str() returns ("WRITE_ZEROES"). */
 #define RAMDISK_TRACE_OP_LEN 16
 
 /*
- * One event per request, emitted once it is copied, just before it is
- * ended (or parked, on a polled queue): what was asked (operation,
- * sector, bytes), on which hardware queue, and how it ended (0 or a
- * negative errno). clang-format cannot lay out the TRACE_EVENT() language,
- * so this part is kept by hand.
+ * One event per I/O, emitted once it is copied, just before it is ended
+ * (or parked, on a polled queue): what was asked (operation, sector,
+ * bytes) and how it ended (0 or a negative errno); for a request, on which
+ * hardware queue. ramdisk_rq_done is the request path's, ramdisk_bio_done
+ * the bio path's (queue_mode=bio), which has no queues. clang-format
+ * cannot lay out the TRACE_EVENT() language, so this part is kept by hand.
  */
 /* clang-format off */
-TRACE_EVENT(ramdisk_rq_done,
-	    TP_PROTO(struct request *rq, unsigned int hw_queue,
-		     blk_status_t status),
-	    TP_ARGS(rq, hw_queue, status),
-	    TP_STRUCT__entry(__field(dev_t, dev)
-			     __field(unsigned int, hw_queue)
-			     __array(char, op, RAMDISK_TRACE_OP_LEN)
-			     __field(sector_t, sector)
-			     __field(unsigned int, bytes)
-			     __field(int, error)),
-	    TP_fast_assign(__entry->dev = disk_devt(rq->q->disk);
-			   __entry->hw_queue = hw_queue;
-			   strscpy(__entry->op, blk_op_str(req_op(rq)),
-				   RAMDISK_TRACE_OP_LEN);
-			   __entry->sector = blk_rq_pos(rq);
-			   __entry->bytes = blk_rq_bytes(rq);
-			   __entry->error = blk_status_to_errno(status);),
-	    TP_printk("%d,%d hwq=%u %s sector=%llu bytes=%u error=%d",
-		      MAJOR(__entry->dev), MINOR(__entry->dev),
-		      __entry->hw_queue, __entry->op,
-		      (unsigned long long)__entry->sector, __entry->bytes,
-		      __entry->error));
+DECLARE_EVENT_CLASS(ramdisk_io_done,
+		    TP_PROTO(struct gendisk *disk, const struct ramdisk_io *io,
+			     unsigned int hw_queue, blk_status_t status),
+		    TP_ARGS(disk, io, hw_queue, status),
+		    TP_STRUCT__entry(__field(dev_t, dev)
+				     __field(unsigned int, hw_queue)
+				     __array(char, op, RAMDISK_TRACE_OP_LEN)
+				     __field(sector_t, sector)
+				     __field(unsigned int, bytes)
+				     __field(int, error)),
+		    TP_fast_assign(__entry->dev = disk_devt(disk);
+				   __entry->hw_queue = hw_queue;
+				   strscpy(__entry->op, blk_op_str(io->op),
+					   RAMDISK_TRACE_OP_LEN);
+				   __entry->sector = io->sector;
+				   __entry->bytes = io->bytes;
+				   __entry->error = blk_status_to_errno(status);),
+		    TP_printk("%d,%d hwq=%u %s sector=%llu bytes=%u error=%d",
+			      MAJOR(__entry->dev), MINOR(__entry->dev),
+			      __entry->hw_queue, __entry->op,
+			      (unsigned long long)__entry->sector, __entry->bytes,
+			      __entry->error));
+
+DEFINE_EVENT(ramdisk_io_done, ramdisk_rq_done,
+	     TP_PROTO(struct gendisk *disk, const struct ramdisk_io *io,
+		      unsigned int hw_queue, blk_status_t status),
+	     TP_ARGS(disk, io, hw_queue, status));
+
+/* The same fields; hw_queue is 0 and not printed. */
+DEFINE_EVENT_PRINT(ramdisk_io_done, ramdisk_bio_done,
+		   TP_PROTO(struct gendisk *disk, const struct ramdisk_io *io,
+			    unsigned int hw_queue, blk_status_t status),
+		   TP_ARGS(disk, io, hw_queue, status),
+		   TP_printk("%d,%d bio %s sector=%llu bytes=%u error=%d",
+			     MAJOR(__entry->dev), MINOR(__entry->dev), __entry->op,
+			     (unsigned long long)__entry->sector, __entry->bytes,
+			     __entry->error));
 
 /*
  * One event per call of ->poll that found requests parked: on which

@@ -3,7 +3,10 @@
  * rdprobe: a test helper, never part of the driver. It sends one request
  * straight to a disk's queue, skipping the block core's end-of-device
  * check, to show how ramdisk treats requests its callers should never send
- * (past the end, or an operation it does not support).
+ * (past the end, or an operation it does not support). A bio-based disk
+ * (queue_mode=bio) has no queue to send a request to: it gets a bio of the
+ * same operation handed straight to its ->submit_bio, which skips the
+ * block core's checks the same way.
  *
  * It loads only if the request succeeded: otherwise module init returns
  * the request's errno, so insmod itself reports the outcome.
@@ -13,9 +16,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/file.h>
+#include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -81,6 +87,42 @@ static int rdprobe_parse_op(blk_opf_t *opf)
 	return 0;
 }
 
+static void rdprobe_bio_done(struct bio *bio)
+{
+	complete(bio->bi_private);
+}
+
+/* May sleep. One bio of @opf straight to the driver's ->submit_bio. */
+static blk_status_t rdprobe_submit_bio(struct block_device *bdev,
+				       blk_opf_t opf)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct page *page = NULL;
+	blk_status_t status;
+	struct bio *bio;
+
+	bio = bio_alloc(bdev, 1, opf, GFP_KERNEL);
+	if (bytes) {
+		page = alloc_pages(GFP_KERNEL, get_order(bytes));
+		if (!page) {
+			bio_put(bio);
+			return BLK_STS_RESOURCE;
+		}
+		memset(page_address(page), 0xa5, bytes);
+		__bio_add_page(bio, page, bytes, 0);
+	}
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_private = &done;
+	bio->bi_end_io = rdprobe_bio_done;
+	bdev->bd_disk->fops->submit_bio(bio);
+	wait_for_completion(&done);
+	status = bio->bi_status;
+	bio_put(bio);
+	if (page)
+		__free_pages(page, get_order(bytes));
+	return status;
+}
+
 static int __init rdprobe_init(void)
 {
 	struct rdprobe_handle handle;
@@ -100,6 +142,12 @@ static int __init rdprobe_init(void)
 	bdev = rdprobe_open(MKDEV(major, 0), &handle);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
+	if (bdev->bd_disk->fops->submit_bio) {
+		err = blk_status_to_errno(rdprobe_submit_bio(bdev, opf));
+		pr_info("%s bio sector %llu bytes %u: error %d\n", op, sector,
+			bytes, err);
+		goto out_close;
+	}
 	q = bdev_get_queue(bdev);
 
 	rq = blk_mq_alloc_request(q, opf, 0);
