@@ -83,4 +83,4 @@ run_case "default load: size, queue limits, hardware queues, log line" case_defa
 run_case "parameters are read-only in sysfs and show effective values" case_params_in_sysfs
 run_case "rmmod removes the disk and the module" case_unload
 run_case "modinfo lists every parameter with its default" case_modinfo
-run_case "partitions (max_part) appear and hold data" case_partitions
+run_case_modes "partitions (max_part) appear and hold data" case_partitions

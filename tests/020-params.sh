@@ -54,6 +54,46 @@ case_invalid() {
 	refuse_load max_part=257 EINVAL "max_part=257 is out of range: allowed 1..256"
 	refuse_load backing=disk EINVAL "backing=disk is invalid: allowed linear or pages"
 	refuse_load backing= EINVAL "backing= is invalid: allowed linear or pages"
+	refuse_load queue_mode=1 EINVAL "queue_mode=1 is invalid: allowed mq (or 2) and bio (or 0)"
+	refuse_load queue_mode=rq EINVAL "queue_mode=rq is invalid: allowed mq (or 2) and bio (or 0)"
+	# A bio disk has no tag set: its settings are refused, not ignored.
+	refuse_load "queue_mode=bio nr_hw_queues=1" EINVAL "nr_hw_queues=1 has no meaning with queue_mode=bio: allowed 0"
+	refuse_load "queue_mode=bio queue_depth=64" EINVAL "queue_depth=64 has no meaning with queue_mode=bio: allowed 128"
+	refuse_load "queue_mode=bio poll_queues=1" EINVAL "poll_queues=1 has no meaning with queue_mode=bio: allowed 0"
+}
+
+# expect_queue_mode PARAMS bio|mq: a load with PARAMS makes a disk of that
+# kind, which says so in its log line and does I/O.
+expect_queue_mode() {
+	local line
+	mark
+	# shellcheck disable=SC2086
+	load $1
+	line=$(dmesg_since | grep -F "ramdisk: ramdisk: 67108864 bytes, linear store")
+	if [ "$2" = bio ]; then
+		# No tag set: no hardware queues, and nothing to poll.
+		[ ! -e /sys/block/ramdisk/mq ] || fail "$1: /sys/block/ramdisk/mq exists"
+		grep -qF "bio-based (queue_mode=bio)" <<<"$line" ||
+			fail "$1: log line is '$line'"
+	else
+		expect_eq "hardware queues with $1" "$(hw_queues)" "$NCPU"
+		grep -qF "$NCPU hardware queues of depth 128" <<<"$line" ||
+			fail "$1: log line is '$line'"
+	fi
+	expect_eq "io_poll with $1" "$(sysattr queue/io_poll)" 0
+	small_io
+	unload
+}
+
+case_queue_mode() {
+	expect_queue_mode "" mq
+	expect_queue_mode queue_mode=mq mq
+	expect_queue_mode queue_mode=bio bio
+	# null_blk's numbers, so that its users' scripts port.
+	expect_queue_mode queue_mode=2 mq
+	expect_queue_mode queue_mode=0 bio
+	# The tag set's settings at their defaults are no change, so allowed.
+	expect_queue_mode "queue_mode=bio nr_hw_queues=0 queue_depth=128 poll_queues=0" bio
 }
 
 case_too_big() {
@@ -74,4 +114,5 @@ case_garbage_types() {
 run_case "every parameter at its bounds loads and does I/O" case_bounds
 run_case "invalid values: EINVAL and a log line naming parameter and range" case_invalid
 run_case "a size memory cannot hold: ENOMEM, machine unharmed" case_too_big
+run_case "queue_mode: mq and bio by name or null_blk's number" case_queue_mode
 run_case "non-numeric values for numeric parameters are refused" case_garbage_types

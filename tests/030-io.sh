@@ -69,8 +69,8 @@ case_unaligned_sizes() {
 	done
 }
 
-run_case_backings "a fresh disk reads as zeros end to end" case_fresh_zeros
-run_case_backings "first, middle and last sector read back (512-byte blocks)" case_edges_512
-run_case_backings "first, middle and last block read back (4096-byte blocks)" case_edges_4096
-run_case_backings "buffered writes survive drop_caches and flushbufs" case_survives_reopen
-run_case_backings "odd-sized requests at odd offsets read back" case_unaligned_sizes
+run_case_paths "a fresh disk reads as zeros end to end" case_fresh_zeros
+run_case_paths "first, middle and last sector read back (512-byte blocks)" case_edges_512
+run_case_paths "first, middle and last block read back (4096-byte blocks)" case_edges_4096
+run_case_paths "buffered writes survive drop_caches and flushbufs" case_survives_reopen
+run_case_paths "odd-sized requests at odd offsets read back" case_unaligned_sizes

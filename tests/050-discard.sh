@@ -58,7 +58,7 @@ case_flush_fua() {
 	expect_data 4096 /tmp/s
 }
 
-run_case_backings "blkdiscard of a range zeroes it and nothing else" case_discard_range
-run_case_backings "blkdiscard of the whole disk zeroes it" case_discard_whole
-run_case_backings "blkdiscard -z (write zeroes) zeroes an odd range" case_write_zeroes
-run_case_backings "O_SYNC, fsync and flushbufs succeed and keep data" case_flush_fua
+run_case_paths "blkdiscard of a range zeroes it and nothing else" case_discard_range
+run_case_paths "blkdiscard of the whole disk zeroes it" case_discard_whole
+run_case_paths "blkdiscard -z (write zeroes) zeroes an odd range" case_write_zeroes
+run_case_paths "O_SYNC, fsync and flushbufs succeed and keep data" case_flush_fua

@@ -10,7 +10,8 @@ MNT=/mnt/ramdisk
 case_workflow() {
 	modprobe ext4 || fail "modprobe ext4 failed"
 	cd "$(dirname "$KO")"
-	insmod ramdisk.ko || fail "insmod ramdisk.ko failed"
+	insmod ramdisk.ko ${QUEUE_MODE:+queue_mode=$QUEUE_MODE} ||
+		fail "insmod ramdisk.ko failed"
 	wait_for_dev
 	mkfs.ext4 -q /dev/ramdisk || fail "mkfs.ext4 failed"
 	mkdir -p $MNT
@@ -40,4 +41,4 @@ case_workflow() {
 	rmmod ramdisk || fail "rmmod after umount failed"
 }
 
-run_case "insmod, mkfs.ext4, mount, fio crc32 verify, fsck, remount, rmmod" case_workflow
+run_case_modes "insmod, mkfs.ext4, mount, fio crc32 verify, fsck, remount, rmmod" case_workflow

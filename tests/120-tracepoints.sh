@@ -17,7 +17,11 @@ case_events_match_dd() {
 	expected=$(for i in $(seq 0 $((n - 1))); do
 		echo "$major,0 WRITE sector=$(((seek + i) * 8)) bytes=4096 error=0"
 	done)
-	got=$(sed -n 's/.*ramdisk_rq_done: *\([0-9,]*\) hwq=[0-9]* \(.*\)/\1 \2/p' <<<"$out")
+	# The request path's event names a hardware queue, the bio path's says
+	# bio; the rest is the same.
+	local event='ramdisk_rq_done: *\([0-9,]*\) hwq=[0-9]*'
+	[ "${QUEUE_MODE:-}" != bio ] || event='ramdisk_bio_done: *\([0-9,]*\) bio'
+	got=$(sed -n "s/.*$event \(.*\)/\1 \2/p" <<<"$out")
 	[ "$got" = "$expected" ] ||
 		fail "events differ from the dd: got
 $got
@@ -37,18 +41,22 @@ case_event_error_status() {
 
 case_trace_graph_helper() {
 	load
-	local out
+	# The entry point, and a callee only it calls, on each path.
+	local out entry='ramdisk_queue_rqs?' callee=blk_mq_start_request
+	if [ "${QUEUE_MODE:-}" = bio ]; then
+		entry=ramdisk_submit_bio callee=bio_endio
+	fi
 	out=$("$TRACE" graph -- dd if=$DEV of=/dev/null bs=4k count=4 \
 		iflag=direct status=none)
-	grep -Eq 'ramdisk_queue_rqs?( \[ramdisk\])?\(\) \{' <<<"$out" ||
-		fail "no ramdisk_queue_rq(s) in: $(head -n 5 <<<"$out")"
-	grep -q blk_mq_start_request <<<"$out" ||
+	grep -Eq "$entry( \[ramdisk\])?\(\) \{" <<<"$out" ||
+		fail "no $entry in: $(head -n 5 <<<"$out")"
+	grep -q "$callee" <<<"$out" ||
 		fail "no callees shown: $(head -n 12 <<<"$out")"
 	out=$("$TRACE" graph --blk -- dd if=$DEV of=/dev/null bs=4k count=4 \
 		iflag=direct status=none)
 	grep -q 'submit_bio_noacct' <<<"$out" ||
 		fail "--blk graph lacks submit_bio_noacct: $(head -n 5 <<<"$out")"
-	grep -q 'ramdisk_queue_rq' <<<"$out" ||
+	grep -Eq "$entry" <<<"$out" ||
 		fail "--blk graph lacks the driver: $(head -n 5 <<<"$out")"
 }
 
@@ -91,8 +99,8 @@ case_trace_profile_helper() {
 	expect_eq "lines of the depth-1 profile" "$(wc -l <<<"$out")" 3
 }
 
-run_case "ramdisk_rq_done events match a known dd exactly" case_events_match_dd
-run_case "a request past the end shows error=-5 in its event" case_event_error_status
-run_case "tools/trace graph shows the driver and its callees" case_trace_graph_helper
+run_case_modes "ramdisk_rq_done (bio: ramdisk_bio_done) events match a known dd exactly" case_events_match_dd
+run_case_modes "a request past the end shows error=-5 in its event" case_event_error_status
+run_case_modes "tools/trace graph shows the driver and its callees" case_trace_graph_helper
 run_case "tools/trace profile counts the driver's calls per request" case_trace_profile_helper
 run_case "tools/trace latency pairs every request and draws a histogram" case_latency_helper

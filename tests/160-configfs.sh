@@ -45,13 +45,21 @@ case_two_disks() {
 	expect_eq "b: nr_requests" "$(sysattr queue/nr_requests)" 1024
 	expect_eq "b: minors" "$(sysattr range)" 256
 	expect_eq "b: allocated_bytes" "$(sysattr allocated_bytes)" $((16 << 20))
-	for name in a b; do
+	# A bio disk beside them, by null_blk's number for its bio mode.
+	cfs_disk c size=8M backing=pages queue_mode=0
+	expect_eq "c: queue_mode" "$(cat $CFS/c/queue_mode)" bio
+	[ ! -e /sys/block/ramdisk-c/mq ] || fail "c: a bio disk has hardware queues"
+	expect_eq "a: queue_mode" "$(cat $CFS/a/queue_mode)" mq
+	for name in a b c; do
 		DEV=/dev/ramdisk-$name small_io
 	done
 	expect_eq "a: allocated_bytes after a write" \
 		"$(DEV=/dev/ramdisk-a sysattr allocated_bytes)" 4096
+	expect_eq "c: allocated_bytes after a write" \
+		"$(DEV=/dev/ramdisk-c sysattr allocated_bytes)" 4096
 	cfs_remove a
 	cfs_remove b
+	cfs_remove c
 }
 
 # The attribute table in README.md lists exactly what `features` lists,
@@ -132,7 +140,24 @@ case_invalid() {
 	refuse max_part 0 "max_part=0 is out of range: allowed 1..256"
 	refuse max_part 257 "max_part=257 is out of range: allowed 1..256"
 	refuse backing disk "backing=disk is invalid: allowed linear or pages"
+	refuse queue_mode 1 "queue_mode=1 is invalid: allowed mq (or 2) and bio (or 0)"
 	refuse power 2 "power=2 is invalid: allowed 0 or 1"
+	# A bio disk has no tag set: its settings keep the module's values
+	# (nr_hw_queues is one per CPU, filled in at load), whichever of the
+	# two is written second is refused.
+	echo 1 >"$CFS/v/nr_hw_queues"
+	refuse queue_mode bio "nr_hw_queues=1 has no meaning with queue_mode=bio: allowed $NCPU"
+	echo 0 >"$CFS/v/nr_hw_queues"
+	refuse queue_mode bio "nr_hw_queues=0 has no meaning with queue_mode=bio: allowed $NCPU"
+	echo "$NCPU" >"$CFS/v/nr_hw_queues"
+	echo 1 >"$CFS/v/poll_queues"
+	refuse queue_mode bio "poll_queues=1 has no meaning with queue_mode=bio: allowed 0"
+	echo 0 >"$CFS/v/poll_queues"
+	echo bio >"$CFS/v/queue_mode"
+	refuse queue_depth 64 "queue_depth=64 has no meaning with queue_mode=bio: allowed 128"
+	refuse nr_hw_queues 1 "nr_hw_queues=1 has no meaning with queue_mode=bio: allowed $NCPU"
+	refuse poll_queues 1 "poll_queues=1 has no meaning with queue_mode=bio: allowed 0"
+	echo mq >"$CFS/v/queue_mode"
 	# A size must stay a multiple of the block size: whichever is
 	# written second is refused.
 	echo 6144 >"$CFS/v/size"

@@ -106,22 +106,32 @@ case_sync_hipri_not_polled() {
 
 # 6.12 fails a polled bio on a queue that cannot poll (EOPNOTSUPP); 6.1
 # clears REQ_POLLED and serves it like any other.
-case_no_poll_queues() {
-	load
+# polled_read_outcome DEVICE: "served" or "EOPNOTSUPP" for fio's polled
+# io_uring reads of DEVICE, or what else fio said.
+polled_read_outcome() {
 	local out
-	out=$(fio --name=nopoll --filename=$DEV --direct=1 --ioengine=io_uring \
+	out=$(fio --name=nopoll --filename="$1" --direct=1 --ioengine=io_uring \
 		--hipri=1 --rw=randread --bs=4k --size=1M --output-format=terse \
 		--terse-version=3 2>&1) || true
-	case $(uname -r) in
-	6.1.*)
-		awk -F';' '/^3;/ {exit $5 != 0}' <<<"$out" ||
-			fail "6.1: the unpolled reads failed: $out"
-		;;
-	*)
-		grep -q "Operation not supported" <<<"$out" ||
-			fail "a polled read of a disk without poll queues did not fail EOPNOTSUPP: $out"
-		;;
-	esac
+	if grep -q "Operation not supported" <<<"$out"; then
+		echo EOPNOTSUPP
+	elif awk -F';' '/^3;/ {ok = $5 == 0} END {exit !ok}' <<<"$out"; then
+		echo served
+	else
+		echo "$out"
+	fi
+}
+
+# A disk without poll queues, an mq one or a bio one (queue_mode=bio,
+# which cannot poll), treats a polled read as brd, bio-based, does.
+case_no_poll_queues() {
+	local want=EOPNOTSUPP
+	load
+	case $(uname -r) in 6.1.*) want=served ;; esac
+	expect_eq "polled reads of $DEV" "$(polled_read_outcome $DEV)" $want
+	trap 'modprobe -r brd' EXIT
+	modprobe brd rd_nr=1 rd_size=4096
+	expect_eq "polled reads of brd's /dev/ram0" "$(polled_read_outcome /dev/ram0)" $want
 }
 
 # An IOPOLL ring that submits a read and waits 5 s before it reaps: the
@@ -145,5 +155,5 @@ case_timeout_ends_parked() {
 run_case "poll_queues: polled hardware queues, io_poll, configfs" case_queues
 run_case_backings "io_uring IOPOLL crc32c verify: every request ended by ->poll in a batch" case_io_uring_verify
 run_case "RWF_HIPRI on synchronous I/O: verify passes, served unpolled" case_sync_hipri_not_polled
-run_case "polled I/O on a disk without poll queues: EOPNOTSUPP on 6.12, unpolled on 6.1" case_no_poll_queues
+run_case_modes "polled I/O on a disk without poll queues: EOPNOTSUPP on 6.12, unpolled on 6.1, as on brd" case_no_poll_queues
 run_case "a parked request no one polls is ended by ->timeout" case_timeout_ends_parked

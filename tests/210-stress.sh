@@ -22,15 +22,17 @@ run_stripes() {
 	local out
 	out=$("$STRIPES" "$DEV" "$STRESS_PAGES" "$STRESS_SECONDS" 2>&1) ||
 		fail "$out" || return 1
-	echo "rdtest: $TEST_NAME [backing=$BACKING]: $out" >/dev/kmsg
+	echo "rdtest: $TEST_NAME [backing=$BACKING${QUEUE_MODE:+ queue_mode=$QUEUE_MODE}]: $out" >/dev/kmsg
 	# Each kind of operation happened many times over.
 	awk '{exit !($1 >= 100 && $3 >= 10 && $5 >= 10 && $8 >= 100)}' <<<"$out" ||
 		fail "too few operations: $out"
 }
 
 case_stripes() {
-	local before
-	load size=16M nr_hw_queues="$NCPU"
+	local before queues=(nr_hw_queues="$NCPU")
+	# A bio disk has no queues: every CPU submits straight to the driver.
+	[ "${QUEUE_MODE:-}" != bio ] || queues=()
+	load size=16M "${queues[@]}"
 	before=$(driver_allocations)
 	run_stripes
 	if [ "$BACKING" = pages ]; then
@@ -124,5 +126,5 @@ case_probed_cycles() {
 	expect_allocations "$before"
 }
 
-run_case_backings "stripes: writes, discards, write-zeroes, reads racing on shared pages from every CPU" case_stripes
+run_case_paths "stripes: writes, discards, write-zeroes, reads racing on shared pages from every CPU" case_stripes
 run_case_backings "$STRESS_CYCLES load/unload cycles while a prober runs blkid and partition rescans" case_probed_cycles

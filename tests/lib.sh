@@ -94,8 +94,23 @@ run_case() {
 run_case_backings() {
 	local backing
 	for backing in linear pages; do
-		BACKING=$backing run_case "$1 [backing=$backing]" "$2"
+		BACKING=$backing run_case "$1 [backing=$backing${QUEUE_MODE:+ queue_mode=$QUEUE_MODE}]" "$2"
 	done
+}
+
+# run_case_paths "what it shows" case_fn: run_case_backings on each way
+# the driver takes I/O, blk-mq requests and bios (queue_mode): the same
+# stores below both, reached through different code.
+run_case_paths() {
+	run_case_backings "$@"
+	QUEUE_MODE=bio run_case_backings "$@"
+}
+
+# run_case_modes "what it shows" case_fn: run_case on each queue_mode,
+# with the default store.
+run_case_modes() {
+	run_case "$1" "$2"
+	QUEUE_MODE=bio run_case "$1 [queue_mode=bio]" "$2"
 }
 
 # cleanup_ramdisk: disconnects NVMe-oF initiators and removes every
@@ -141,11 +156,12 @@ wait_for_dev() {
 	fail "${1:-$DEV} did not appear"
 }
 
-# load [PARAM=VALUE...]: insmod with parameters (and backing=$BACKING when
-# set), and wait for the node.
+# load [PARAM=VALUE...]: insmod with parameters (and backing=$BACKING and
+# queue_mode=$QUEUE_MODE when set), and wait for the node.
 load() {
-	insmod "$KO" ${BACKING:+backing=$BACKING} "$@" ||
-		fail "insmod ramdisk.ko ${BACKING:+backing=$BACKING} $* failed" ||
+	insmod "$KO" ${BACKING:+backing=$BACKING} \
+		${QUEUE_MODE:+queue_mode=$QUEUE_MODE} "$@" ||
+		fail "insmod ramdisk.ko ${BACKING:+backing=$BACKING} ${QUEUE_MODE:+queue_mode=$QUEUE_MODE} $* failed" ||
 		return 1
 	wait_for_dev
 }
