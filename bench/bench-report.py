@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turns a make bench run (results/bench-*/<series>/raw/*.json) into
 bench.json (every run, plus medians), table.md (the main comparison),
-table-pages.md (the two backing stores), table-polled.md (polled I/O),
-table-ab.md (ramdisk's variants) and chart-<series>.png."""
+table-pages.md (the two backing stores), table-paths.md (blk-mq against
+bio), table-polled.md (polled I/O), table-ab.md (ramdisk's variants) and
+chart-<series>.png."""
 import glob
 import json
 import os
@@ -12,9 +13,9 @@ import subprocess
 import sys
 import datetime
 
-DEVICES = [("ramdisk", "ramdisk"), ("ramdisk+pages", "ramdisk backing=pages"),
-           ("ram0", "brd"), ("nullb0", "null_blk"),
-           ("ramdisk+trace", "ramdisk, tracepoint on")]
+# The devices of the main table, in its column order.
+MAIN_DEVICES = ["ramdisk", "ramdisk+pages", "ramdisk+bio", "ramdisk+bio+pages",
+                "ram0", "nullb0"]
 
 
 def job_metric(job_name, job):
@@ -95,7 +96,7 @@ def ordered(jobs):
 def complete(summary):
     """Whether a job ran on every device: in a run narrowed by BENCH_JOBS,
     the tracing runs may be all a job has."""
-    return all(dev in summary for dev, _ in DEVICES[:4])
+    return all(dev in summary for dev in MAIN_DEVICES)
 
 
 def write_table(out, report, rows):
@@ -105,26 +106,32 @@ def write_table(out, report, rows):
         lines += [f"**{kern['kernel']}**, {vcpus(kern)} "
                   f"(guest memcpy: {mc['memcpy_4k_mibs']:.0f} MiB/s "
                   f"in 4 KiB blocks, {mc['memcpy_1m_mibs']:.0f} MiB/s in 1 MiB blocks)", "",
-                  "| job | ramdisk | p50/p99 µs | pages | brd | null_blk "
-                  "| ramdisk/brd | ramdisk/null_blk | pages/brd | spread r/p/b/n |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| job | ramdisk | p50/p99 µs | pages | bio | bio pages | brd | null_blk "
+                  "| ramdisk/brd | ramdisk/null_blk | pages/brd | bio/brd | bio pages/brd "
+                  "| spread r/p/B/P/b/n |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for job in ordered(kern["jobs"]):
             s = kern["jobs"][job]
             if not complete(s):
                 continue
-            r, p, b, n = s["ramdisk"], s["ramdisk+pages"], s["ram0"], s["nullb0"]
+            r, p, rb, pb, b, n = (s[d] for d in MAIN_DEVICES)
             unit = r["unit"]
             extra = ""
             if unit == "MiB/s":
                 extra = f" ({r['median'] / mc['memcpy_1m_mibs']:.2f}× memcpy)"
             lines.append(
                 f"| {job} | {r['median']:.0f} {unit}{extra} | {r['p50_us']:.0f}/{r['p99_us']:.0f} "
-                f"| {p['median']:.0f} | {b['median']:.0f} | {n['median']:.0f} "
+                f"| {p['median']:.0f} | {rb['median']:.0f} | {pb['median']:.0f} "
+                f"| {b['median']:.0f} | {n['median']:.0f} "
                 f"| {r['median'] / b['median']:.2f} | {r['median'] / n['median']:.2f} "
-                f"| {p['median'] / b['median']:.2f} "
-                "| " + "/".join(f"{d['spread_pct']:.1f}" for d in (r, p, b, n)) + "% |")
-        lines += ["", "ramdisk is the default linear store; pages is ramdisk with "
-                  "`backing=pages`. "
+                f"| {p['median'] / b['median']:.2f} | {rb['median'] / b['median']:.2f} "
+                f"| {pb['median'] / b['median']:.2f} "
+                "| " + "/".join(f"{d['spread_pct']:.1f}" for d in (r, p, rb, pb, b, n)) + "% |")
+        lines += ["", "ramdisk is the default linear store, on blk-mq "
+                  "(`queue_mode=mq`); pages is ramdisk with `backing=pages`; "
+                  "bio and bio pages are the same two stores with "
+                  "`queue_mode=bio`, bios taken straight from submit_bio as "
+                  "brd takes them. "
                   "firstwrite-1m is one pass over freshly loaded "
                   "devices: for pages, brd and null_blk it includes allocating "
                   "every page. ramdisk keeps I/O statistics (iostats=1) and brd "
@@ -141,6 +148,7 @@ def write_table(out, report, rows):
         lines.append("")
     open(os.path.join(out, "table.md"), "w").write("\n".join(lines))
     write_pages_table(out, report)
+    write_paths_table(out, report)
     write_polled_table(out, report)
     write_ab_table(out, report)
 
@@ -257,7 +265,7 @@ PAGES_JOBS = ["firstwrite-1m", "randread-4k-qd32", "randwrite-4k-qd32",
 
 
 def write_pages_table(out, report):
-    """The two backing stores side by side, for chapter 4."""
+    """The two backing stores side by side, for chapter 5."""
     lines = [measured(report), ""]
     for kern in report["kernels"].values():
         lines += [f"**{kern['kernel']}**", "",
@@ -275,6 +283,34 @@ def write_pages_table(out, report):
     open(os.path.join(out, "table-pages.md"), "w").write("\n".join(lines))
 
 
+PATHS_JOBS = ["randread-4k-qd1", "randwrite-4k-qd1", "randread-4k-qd32",
+              "randwrite-4k-qd32", "randrw-70-30-4k-qd32", "seqread-128k",
+              "seqwrite-128k", "seqread-1m", "seqwrite-1m"]
+
+
+def write_paths_table(out, report):
+    """ramdisk's two ways to take I/O against brd, for chapter 4."""
+    lines = [measured(report), ""]
+    for kern in report["kernels"].values():
+        lines += [f"**{kern['kernel']}**, {vcpus(kern)}", "",
+                  "| job | mq | bio | brd | mq/brd | bio/brd | bio pages/brd | bio/mq |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for job in PATHS_JOBS:
+            s = kern["jobs"].get(job)
+            if not s or not complete(s):
+                continue
+            mq, bio, pages, b = (s[d]["median"] for d in
+                                 ("ramdisk", "ramdisk+bio", "ramdisk+bio+pages", "ram0"))
+            unit = s["ramdisk"]["unit"]
+            lines.append(f"| {job} ({unit}) | {mq:.0f} | {bio:.0f} | {b:.0f} | {mq / b:.2f} "
+                         f"| {bio / b:.2f} | {pages / b:.2f} | {bio / mq:.2f} |")
+        lines.append("")
+    lines += ["mq is ramdisk as loaded by default, bio the same linear store "
+              "with `queue_mode=bio`, bio pages `queue_mode=bio backing=pages` "
+              "(brd's kind of store).", ""]
+    open(os.path.join(out, "table-paths.md"), "w").write("\n".join(lines))
+
+
 def write_chart(out, series, kern):
     data = os.path.join(out, f"chart-{series}.dat")
     with open(data, "w") as f:
@@ -283,8 +319,8 @@ def write_chart(out, series, kern):
             if not complete(s):
                 continue
             b = s["ram0"]["median"]
-            f.write(f"{job} {s['ramdisk']['median'] / b:.3f} "
-                    f"{s['ramdisk+pages']['median'] / b:.3f} 1.0 {s['nullb0']['median'] / b:.3f}\n")
+            f.write(f"{job} " + " ".join(f"{s[d]['median'] / b:.3f}" for d in MAIN_DEVICES)
+                    + "\n")
     png = os.path.join(out, f"chart-{series}.png")
     script = f"""
 set terminal pngcairo size 1000,480 font ",10"
@@ -299,7 +335,8 @@ set yrange [0:*]
 set grid ytics
 set key top right
 plot '{data}' using 2:xtic(1) title 'ramdisk', '' using 3 title 'ramdisk pages', \\
-     '' using 4 title 'brd', '' using 5 title 'null\\_blk'
+     '' using 4 title 'ramdisk bio', '' using 5 title 'ramdisk bio pages', \\
+     '' using 6 title 'brd', '' using 7 title 'null\\_blk'
 """
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 

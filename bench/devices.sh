@@ -5,6 +5,8 @@
 # at the same capacity, SIZE_MIB. Names are those of the result files:
 #   ramdisk          the linear store, with a polled queue per CPU
 #   ramdisk+pages    backing=pages, the same /dev/ramdisk reloaded
+#   ramdisk+bio      queue_mode=bio: the linear store, no tag set
+#   ramdisk+bio+pages  queue_mode=bio, backing=pages
 #   ramdisk+trace    ramdisk again, for runs with its tracepoint on
 #   ramdisk%KNOB     ramdisk with one block-layer sysfs knob changed:
 #                    nomerges (nomerges=2), noiostats (iostats=0), nowbt
@@ -34,12 +36,15 @@ ramdisk_loaded=
 # load_ramdisk DEVICE: loads the ramdisk row DEVICE (see above).
 load_ramdisk() {
 	local file=$ko backing=linear queue=/sys/block/ramdisk/queue
+	local mode=(poll_queues="$ncpu")
 	[ -z "$ramdisk_loaded" ] || rmmod ramdisk
 	case $1 in
-	ramdisk+pages) backing=pages ;;
+	ramdisk+pages | ramdisk+bio+pages) backing=pages ;;
 	ramdisk@*) file=$(ab_build_dir "$(uname -r)" "${1#ramdisk@}")/ramdisk.ko ;;
 	esac
-	insmod "$file" size="${SIZE_MIB}"M backing=$backing poll_queues="$ncpu"
+	# A bio disk has no queues to poll.
+	[[ $1 != ramdisk+bio* ]] || mode=(queue_mode=bio)
+	insmod "$file" size="${SIZE_MIB}"M backing=$backing "${mode[@]}"
 	ramdisk_loaded=$1
 	case $1 in
 	ramdisk%nomerges) echo 2 >$queue/nomerges ;;

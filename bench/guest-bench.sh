@@ -32,7 +32,8 @@ jobs=$(tr ' ' '\n' <<<"${BENCH_JOBS:-$(sed -n 's/^\[\(.*\)\]$/\1/p' fio-jobs/ben
 if [ -n "${BENCH_DEVICES:-}" ]; then
 	read -ra devices <<<"$BENCH_DEVICES"
 else
-	devices=(ramdisk ramdisk+pages ram0 nullb0 ramdisk+trace
+	devices=(ramdisk ramdisk+pages ramdisk+bio ramdisk+bio+pages ram0 nullb0
+		ramdisk+trace
 		ramdisk%nomerges ramdisk%noiostats ramdisk%nowbt)
 	for p in bench/ab/*.patch; do
 		[ -e "$p" ] && devices+=("ramdisk@$(basename "$p" .patch)")
@@ -45,8 +46,8 @@ fi
 jobs_of() {
 	case $1 in
 	ramdisk | nullb0) cat ;;
-	ramdisk+pages) grep -v -e -uring -e -polled ;;
-	ram0) grep -v -e -polled ;;
+	ramdisk+pages | ramdisk+bio+pages) grep -v -e -uring -e -polled ;;
+	ram0 | ramdisk+bio) grep -v -e -polled ;;
 	ramdisk+trace) grep -x -e randread-4k-qd32 -e randwrite-4k-qd32 ;;
 	*) grep -x -e randread-4k-qd32 -e randwrite-4k-qd32 -e seqread-128k \
 		-e seqwrite-128k ;;

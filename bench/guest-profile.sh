@@ -3,7 +3,8 @@
 #
 # Runs inside a profile guest (see scripts/profile.sh): where the kernel
 # spends one 4 KiB O_DIRECT read() or write() of a block device, for
-# ramdisk, brd and null_blk, each prefilled. Traces of dd's calls of
+# ramdisk on each path (blk-mq, and queue_mode=bio), brd and null_blk, each
+# prefilled. Traces of dd's calls of
 # vfs_read (vfs_write): in each of ROUNDS rounds, the devices in turn,
 # COUNT calls traced alone (depth 1), whose median is the time; then 300
 # calls per device traced with everything they call, for the number of
@@ -27,11 +28,12 @@ GRAPH_FILTER=('blkdev_*' '*blk*' '*bio*' 'submit_*' 'ramdisk_*' 'brd_*' 'null_*'
 
 # profile DEVICE read|write DEPTH(1|all) COUNT NAME
 profile() {
-	local io depth=() only=() pattern
+	local io depth=() only=() pattern dev
+	dev=/dev/$(node "$1")
 	if [ "$2" = read ]; then
-		io=(if="/dev/$1" of=/dev/null iflag=direct)
+		io=(if="$dev" of=/dev/null iflag=direct)
 	else
-		io=(if=/dev/zero of="/dev/$1" oflag=direct)
+		io=(if=/dev/zero of="$dev" oflag=direct)
 	fi
 	# Every function's row in the whole-graph runs: profile-report.py
 	# compares ramdisk's functions with brd's one by one.
@@ -46,15 +48,23 @@ profile() {
 		>"$PROFILE_OUT/$1-$2-$5.txt"
 }
 
-devices=(ramdisk ram0 nullb0)
+# ready DEVICE: loads DEVICE fresh and fills it, unless it is the last one
+# made ready: the two ramdisk rows take turns on /dev/ramdisk.
+readied=
+ready() {
+	[ "$1" != "$readied" ] || return 0
+	fresh "$1"
+	dd if=/dev/urandom of="/dev/$(node "$1")" bs=1M count="$SIZE_MIB" \
+		oflag=direct status=none
+	readied=$1
+}
+
+devices=(ramdisk ramdisk+bio ram0 nullb0)
 ndev=${#devices[@]}
-for d in "${devices[@]}"; do
-	fresh "$d"
-	dd if=/dev/urandom of="/dev/$d" bs=1M count="$SIZE_MIB" oflag=direct status=none
-done
 for round in $(seq "$ROUNDS"); do
 	for k in $(seq 0 $((ndev - 1))); do
 		d=${devices[$(((k + round) % ndev))]}
+		ready "$d"
 		for rw in read write; do
 			profile "$d" "$rw" 1 "$COUNT" "1-r$round"
 			echo "round $round, $d $rw: $(head -n 1 "$PROFILE_OUT/$d-$rw-1-r$round.txt")"
@@ -62,6 +72,7 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 for d in "${devices[@]}"; do
+	ready "$d"
 	for rw in read write; do
 		profile "$d" "$rw" all "$GRAPH_COUNT" all
 	done

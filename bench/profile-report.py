@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""profile-report.py OUTDIR: the Markdown summary of a make profile run.
+"""profile-report.py OUTDIR [paths]: the Markdown summary of a make profile
+run; with paths, the short table of chapter 4 (blk-mq, bio and brd).
 
 Reads OUTDIR/<series>/kernel and OUTDIR/<series>/profile/<device>-<rw>-
 <1|all>.txt (tools/graph-profile.py output) and prints, per kernel, the
@@ -15,7 +16,10 @@ import re
 import statistics
 import sys
 
-DEVICES = [("ramdisk", "ramdisk"), ("ram0", "brd"), ("nullb0", "null_blk")]
+DEVICES = [("ramdisk", "ramdisk"), ("ramdisk+bio", "ramdisk (bio)"), ("ram0", "brd"),
+           ("nullb0", "null_blk")]
+# The rows whose functions are listed against brd's.
+AGAINST_BRD = DEVICES[:2]
 HEAD = re.compile(r"median ([\d.]+) us, mean [\d.]+ us, (\d+) traced calls")
 
 
@@ -42,24 +46,25 @@ def functions(path):
     return rows
 
 
-def against_brd(prof, rw, shown=15):
-    """ramdisk's functions against brd's, the largest differences first."""
-    ours = functions(prof / f"ramdisk-{rw}-all.txt")
+def against_brd(prof, node, name, rw, shown=15):
+    """A ramdisk row's functions against brd's, the largest differences
+    first."""
+    ours = functions(prof / f"{node}-{rw}-all.txt")
     brds = functions(prof / f"ram0-{rw}-all.txt")
     diff = {name: ours.get(name, (0, 0))[1] - brds.get(name, (0, 0))[1]
             for name in ours.keys() | brds.keys()}
-    lines = ["| function | ramdisk calls | brd calls | ramdisk self us "
+    lines = [f"| function | {name} calls | brd calls | {name} self us "
              "| brd self us | difference |", "|---|---:|---:|---:|---:|---:|"]
-    for name in sorted(diff, key=lambda n: abs(diff[n]), reverse=True)[:shown]:
-        (oc, os_), (bc, bs) = ours.get(name, (0, 0)), brds.get(name, (0, 0))
-        lines.append(f"| {name} | {oc:.2f} | {bc:.2f} | {os_:.2f} | {bs:.2f} "
-                     f"| {diff[name]:+.2f} |")
+    for func in sorted(diff, key=lambda n: abs(diff[n]), reverse=True)[:shown]:
+        (oc, os_), (bc, bs) = ours.get(func, (0, 0)), brds.get(func, (0, 0))
+        lines.append(f"| {func} | {oc:.2f} | {bc:.2f} | {os_:.2f} | {bs:.2f} "
+                     f"| {diff[func]:+.2f} |")
     only_ours = sum(1 for n in ours if n not in brds)
     lines.append(f"\nIn all, {len(ours)} traced functions against brd's "
                  f"{len(brds)}, {only_ours} of them not in brd's {rw}; self "
                  f"time {sum(v[1] for v in ours.values()):.1f} us against "
                  f"{sum(v[1] for v in brds.values()):.1f}. Traced all the "
-                 f"way down, a {rw} takes {tracer_cost(prof, 'ramdisk', rw)} "
+                 f"way down, a {rw} takes {tracer_cost(prof, node, rw)} "
                  f"(brd {tracer_cost(prof, 'ram0', rw)}) more per traced "
                  f"call than traced alone: the tracer's own cost, which "
                  f"the self times share out among the functions, so they "
@@ -83,8 +88,34 @@ def clock_text(out):
     return "timed by the wall clock"
 
 
+def paths(out):
+    """The two ways to take I/O against brd, for chapter 4: a read's and a
+    write's time and traced calls, per kernel."""
+    print(f"One 4 KiB O_DIRECT `read()`/`write()` by dd, from `make profile` "
+          f"({datetime.date.today()}; {clock_text(out)}). Time: the median "
+          f"of the calls traced alone, tracer included; functions: those "
+          f"one call ran, traced all the way down.")
+    for series_dir in sorted(p for p in out.iterdir() if p.is_dir()):
+        prof = series_dir / "profile"
+        kernel = (series_dir / "kernel").read_text().strip()
+        print(f"\n**{kernel}**\n")
+        print("| device | read us | write us | functions/read | functions/write "
+              "| read / brd | write / brd |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        brd = {rw: time(prof, f"ram0-{rw}-1-r*.txt") for rw in ("read", "write")}
+        for node, name in AGAINST_BRD + [("ram0", "brd")]:
+            t = {rw: time(prof, f"{node}-{rw}-1-r*.txt") for rw in ("read", "write")}
+            n = {rw: headline(prof / f"{node}-{rw}-all.txt")[1] for rw in ("read", "write")}
+            print(f"| {name} | {t['read']:.1f} | {t['write']:.1f} | {n['read']:.0f} "
+                  f"| {n['write']:.0f} | {t['read'] / brd['read']:.2f}x "
+                  f"| {t['write'] / brd['write']:.2f}x |")
+
+
 def main():
     out = pathlib.Path(sys.argv[1])
+    if sys.argv[2:] == ["paths"]:
+        paths(out)
+        return
     print(f"One 4 KiB O_DIRECT `read()`/`write()` of the prefilled device "
           f"by dd, from `make profile` ({datetime.date.today()}; TCG guest, "
           f"{clock_text(out)}). "
@@ -110,11 +141,12 @@ def main():
             print(f"| {name} | {r[0]:.1f} | {w[0]:.1f} | {r[1]:.0f} | "
                   f"{w[1]:.0f} | {r[0] / brd['read'][0]:.2f}x | "
                   f"{w[0] / brd['write'][0]:.2f}x |")
-        for rw in ("read", "write"):
-            print(f"\nWhat ramdisk's {rw} runs beyond brd's: the functions "
-                  f"whose self time per {rw} differs most (us, everything "
-                  f"traced; calls per {rw}):\n")
-            print(against_brd(prof, rw))
+        for node, name in AGAINST_BRD:
+            for rw in ("read", "write"):
+                print(f"\nWhat {name}'s {rw} runs beyond brd's: the functions "
+                      f"whose self time per {rw} differs most (us, everything "
+                      f"traced; calls per {rw}):\n")
+                print(against_brd(prof, node, name, rw))
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@
 # rounds in a different order (bench/guest-bench.sh). Results (fio JSON
 # of every run, bench.json, the tables and one chart per kernel) go to
 # results/bench-<date>/; the tables and charts are then copied to
-# docs/bench/, the main table into README.md and chapter 8, the polled
-# and A/B tables into chapter 8, the comparison of the two backing stores
-# into chapter 4, and the two-guest NVMe/TCP rows (scripts/net.sh) into
-# README.md and chapter 11.
+# docs/bench/, the main table into README.md and chapter 9, the polled
+# and A/B tables into chapter 9, the comparison of the two backing stores
+# into chapter 5, and the two-guest NVMe/TCP rows (scripts/net.sh) into
+# README.md and chapter 12.
 #
 # BENCH_CLOCK=icount (the default) runs the guests on QEMU's instruction
 # counter: guest time is guest instructions, so a figure is I/Os per
@@ -121,21 +121,24 @@ fi
 if [ -z "${BENCH_SERIES:-}${BENCH_JOBS:-}${BENCH_DEVICES:-}" ]; then
 	mkdir -p docs/bench
 	if [ "$net" != only ]; then
-		cp "$out"/table.md "$out"/table-pages.md "$out"/table-polled.md \
-			"$out"/table-ab.md "$out"/chart-*.png docs/bench/
+		cp "$out"/table.md "$out"/table-pages.md "$out"/table-paths.md \
+			"$out"/table-polled.md "$out"/table-ab.md "$out"/chart-*.png \
+			docs/bench/
 		python3 "$top/bench/publish.py" "$out/table.md" bench README.md \
-			chapter-notes/08-many-queues.md
+			chapter-notes/09-many-queues.md
 		python3 "$top/bench/publish.py" "$out/table-polled.md" bench-polled \
-			chapter-notes/08-many-queues.md
+			chapter-notes/09-many-queues.md
 		python3 "$top/bench/publish.py" "$out/table-ab.md" bench-ab \
-			chapter-notes/08-many-queues.md
+			chapter-notes/09-many-queues.md
 		python3 "$top/bench/publish.py" "$out/table-pages.md" \
-			bench-pages chapter-notes/04-backing-store.md
+			bench-pages chapter-notes/05-backing-store.md
+		python3 "$top/bench/publish.py" "$out/table-paths.md" \
+			bench-paths chapter-notes/04-two-ways-to-take-io.md
 	fi
 	if [ "$net" != 0 ]; then
 		cp "$out"/table-net.md docs/bench/
 		python3 "$top/bench/publish.py" "$out/table-net.md" bench-net README.md \
-			chapter-notes/11-beyond-one-machine.md
+			chapter-notes/12-beyond-one-machine.md
 	fi
 fi
 echo "# results: $out"

@@ -6,7 +6,7 @@
 # per kernel (bench/guest-profile.sh). Results go to
 # results/profile-<date>/: the traces' profiles and profile.md, a table of
 # time and traced calls per I/O against brd. The profiles are then copied
-# to docs/bench/profile/ and the table into chapter 8.
+# to docs/bench/profile/ and the table into chapter 9.
 #
 # The guests run on QEMU's instruction counter (vm/guest.sh GUEST_CLOCK),
 # so the times are instruction counts and repeat from run to run;
@@ -47,6 +47,7 @@ for pid in "${pids[@]}"; do
 	wait "$pid" || { echo "profile guest failed: see $out" >&2; exit 1; }
 done
 python3 "$top/bench/profile-report.py" "$out" >"$out/profile.md"
+python3 "$top/bench/profile-report.py" "$out" paths >"$out/profile-paths.md"
 # A narrowed run would leave the docs with one kernel: they take whole runs.
 if [ -z "${PROFILE_SERIES:-}" ]; then
 	for s in $SERIES; do
@@ -55,6 +56,8 @@ if [ -z "${PROFILE_SERIES:-}" ]; then
 		cp "$out/$s/profile/"*.txt "docs/bench/profile/$s/"
 	done
 	python3 "$top/bench/publish.py" "$out/profile.md" profile \
-		chapter-notes/08-many-queues.md
+		chapter-notes/09-many-queues.md
+	python3 "$top/bench/publish.py" "$out/profile-paths.md" profile-paths \
+		chapter-notes/04-two-ways-to-take-io.md
 fi
 echo "# results: $out"
