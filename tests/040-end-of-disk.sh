@@ -29,7 +29,9 @@ case_user_io_cut_at_end() {
 # inside such a partition reaches the driver as a real read or write. Newer
 # kernels refuse that partition, and the block core stops every other read
 # or write past the end before a driver sees it; what still gets through is
-# a passthrough request, so rdprobe sends one (drv_in or drv_out).
+# a passthrough request, so rdprobe sends one (drv_in or drv_out); to a
+# bio disk, which has no requests, a read or write bio straight to its
+# ->submit_bio.
 crossing() {
 	local last_4k=$((SECTORS - 8))
 	if addpart $DEV 1 $last_4k 16 2>/dev/null; then
@@ -39,6 +41,7 @@ crossing() {
 	else
 		local op=drv_in
 		[ "$1" = write ] && op=drv_out
+		[ "${QUEUE_MODE:-}" != bio ] || op=$1
 		echo "$(probe $op $last_4k 8192) via rdprobe $op"
 	fi
 }

@@ -49,4 +49,4 @@ case_rmmod_while_open() {
 }
 
 run_case "100 load/unload cycles with I/O leak nothing" case_cycles
-run_case "rmmod is refused while the disk is open" case_rmmod_while_open
+run_case_modes "rmmod is refused while the disk is open" case_rmmod_while_open

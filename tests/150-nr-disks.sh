@@ -123,7 +123,7 @@ case_failed_load_leaves_nothing() {
 	rmmod null_blk
 }
 
-run_case_backings "nr_disks=4: four disks, each with its own data" case_four_disks
+run_case_paths "nr_disks=4: four disks, each with its own data" case_four_disks
 run_case "partitions of ramdisk and ramdisk-1: ramdisk1, ramdisk-1p1" case_partitions
 run_case "nr_disks=0 loads no disk, configfs only" case_no_disks
 run_case "nr_disks=64 works, 65 is refused with a log line" case_bounds

@@ -309,7 +309,7 @@ run_case "features lists every attribute, as README's table does" case_features
 run_case "every attribute at its bounds makes a working disk" case_bounds
 run_case "invalid values: EINVAL and a log line, nothing changes" case_invalid
 run_case "settings are EBUSY while powered; power is idempotent" case_powered
-run_case "power 0 and rmdir are EBUSY while mounted or open, data intact" case_busy
+run_case_modes "power 0 and rmdir are EBUSY while mounted or open, data intact" case_busy
 run_case "names colliding with a block device: EEXIST and a log line" case_collisions
 run_case "rmmod is refused while a configfs disk exists" case_rmmod_refused
 run_case "fstests TEST/SCRATCH pair: ext4 on both, fio verify on each" case_fstests_pair

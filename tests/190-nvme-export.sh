@@ -256,7 +256,7 @@ case_rollback() {
 	unload
 }
 
-run_case "export over TCP on 127.0.0.1: data both ways, fio crc32c verify, unexport leaves nothing" case_tcp_loopback
+run_case_modes "export over TCP on 127.0.0.1: data both ways, fio crc32c verify, unexport leaves nothing" case_tcp_loopback
 run_case "export over nvme-loop, or refused naming the module where the kernel lacks it" case_loop
 run_case "bad disks, settings, ports, addresses, modules and nvme-cli refused; nothing changed" case_refused
 run_case "an export holds its disk: rmmod, power 0 and rmdir refused until unexport" case_held

@@ -264,12 +264,13 @@ PY
 }
 
 # cfs_disk NAME [ATTR=VALUE...]: makes the configfs disk NAME with those
-# settings, powers it on and waits for /dev/ramdisk-NAME.
+# settings (and queue_mode=$QUEUE_MODE when set), powers it on and waits
+# for /dev/ramdisk-NAME.
 cfs_disk() {
 	local name=$1 setting
 	shift
 	mkdir "$CFS/$name"
-	for setting in "$@"; do
+	for setting in ${QUEUE_MODE:+queue_mode=$QUEUE_MODE} "$@"; do
 		echo "${setting#*=}" >"$CFS/$name/${setting%%=*}"
 	done
 	echo 1 >"$CFS/$name/power"

@@ -30,7 +30,7 @@ module_param(major, uint, 0444);
 MODULE_PARM_DESC(major, "Major number of the disk (minor 0).");
 static char *op = "drv_in";
 module_param(op, charp, 0444);
-MODULE_PARM_DESC(op, "drv_in or drv_out.");
+MODULE_PARM_DESC(op, "drv_in or drv_out; read or write (bio disks only).");
 static unsigned long long sector;
 module_param(sector, ullong, 0444);
 MODULE_PARM_DESC(sector, "First sector of the request.");
@@ -76,12 +76,20 @@ static void rdprobe_close(struct rdprobe_handle *h)
 }
 #endif
 
-static int rdprobe_parse_op(blk_opf_t *opf)
+/*
+ * A read or write is sent as a bio only: blk_execute_rq() warns about
+ * requests that are not passthrough.
+ */
+static int rdprobe_parse_op(blk_opf_t *opf, bool bio_disk)
 {
 	if (!strcmp(op, "drv_in"))
 		*opf = REQ_OP_DRV_IN;
 	else if (!strcmp(op, "drv_out"))
 		*opf = REQ_OP_DRV_OUT;
+	else if (bio_disk && !strcmp(op, "read"))
+		*opf = REQ_OP_READ;
+	else if (bio_disk && !strcmp(op, "write"))
+		*opf = REQ_OP_WRITE;
 	else
 		return -EINVAL;
 	return 0;
@@ -93,8 +101,7 @@ static void rdprobe_bio_done(struct bio *bio)
 }
 
 /* May sleep. One bio of @opf straight to the driver's ->submit_bio. */
-static blk_status_t rdprobe_submit_bio(struct block_device *bdev,
-				       blk_opf_t opf)
+static blk_status_t rdprobe_submit_bio(struct block_device *bdev, blk_opf_t opf)
 {
 	DECLARE_COMPLETION_ONSTACK(done);
 	struct page *page = NULL;
@@ -134,14 +141,15 @@ static int __init rdprobe_init(void)
 	blk_opf_t opf;
 	int err;
 
-	err = rdprobe_parse_op(&opf);
-	if (err) {
-		pr_err("op=%s is not drv_in or drv_out\n", op);
-		return err;
-	}
 	bdev = rdprobe_open(MKDEV(major, 0), &handle);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
+	err = rdprobe_parse_op(&opf, bdev->bd_disk->fops->submit_bio);
+	if (err) {
+		pr_err("op=%s is not drv_in or drv_out (or, for a bio disk, read or write)\n",
+		       op);
+		goto out_close;
+	}
 	if (bdev->bd_disk->fops->submit_bio) {
 		err = blk_status_to_errno(rdprobe_submit_bio(bdev, opf));
 		pr_info("%s bio sector %llu bytes %u: error %d\n", op, sector,
