@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """floor.py RUN_DIR FLOOR_FILE: the deterministic floor of make check.
-RUN_DIR holds one instruction-counted bench guest's raw/*.json (ramdisk
-and ram0, one round); FLOOR_FILE gives, per job, the lowest ratio of
-ramdisk's throughput to brd's that may pass. Prints each job's ratio
-against its floor; exit status 1 if any job is below its floor or
-missing."""
+RUN_DIR holds one instruction-counted bench guest's raw/*.json (ram0 and
+the ramdisk devices of FLOOR_FILE, one round); FLOOR_FILE gives, per job
+and ramdisk device (bench/devices.sh), the lowest ratio of its throughput
+to brd's that may pass. Prints each ratio against its floor; exit status
+1 if any is below its floor or missing."""
 import importlib.util
 import json
 import os
@@ -28,16 +28,16 @@ def main(run_dir, floor_file):
         line = line.split("#")[0].split()
         if not line:
             continue
-        job, floor = line[0], float(line[1])
+        job, dev, floor = line[0], line[1], float(line[2])
         try:
-            ratio = value(run_dir, job, "ramdisk") / value(run_dir, job, "ram0")
+            ratio = value(run_dir, job, dev) / value(run_dir, job, "ram0")
         except (OSError, KeyError, ValueError, ZeroDivisionError) as err:
-            print(f"{job}: no result ({err})")
+            print(f"{job} {dev}: no result ({err})")
             failed = True
             continue
         verdict = "ok" if ratio >= floor else "BELOW"
         failed |= ratio < floor
-        print(f"{job}: ramdisk/brd {ratio:.3f}, floor {floor:.3f}: {verdict}")
+        print(f"{job}: {dev}/brd {ratio:.3f}, floor {floor:.3f}: {verdict}")
     return 1 if failed else 0
 
 

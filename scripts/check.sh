@@ -258,12 +258,13 @@ check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without
 # cannot fail it.
 floor_series=${series_list##* }
 floor_out=$run_dir/floor
-floor_jobs=$(awk '!/^#/ && NF {print $1}' bench/floor.txt | paste -sd' ')
+floor_jobs=$(awk '!/^#/ && NF && !seen[$1]++ {print $1}' bench/floor.txt | paste -sd' ')
+floor_devices=$(awk '!/^#/ && NF && !seen[$2]++ {print $2}' bench/floor.txt | paste -sd' ')
 load_kernel "$floor_series"
 if [ -e "$(build_dir "$KVER")/ramdisk.ko" ] && build_memcpy_bw; then
 	GUEST_CLOCK=icount GUEST_MEMORY_CHECKS=off "$top/vm/guest.sh" -q -m 2048 -t 1800 "$floor_series" "$floor_out" \
 		"BENCH_OUT=$floor_out ROUNDS=1 RUNTIME=$ICOUNT_RUNTIME RAMP=$ICOUNT_RAMP" \
-		"BENCH_JOBS='$floor_jobs' BENCH_DEVICES='ramdisk ram0'" bench/guest-bench.sh &
+		"BENCH_JOBS='$floor_jobs' BENCH_DEVICES='$floor_devices ram0'" bench/guest-bench.sh &
 	floor_pid=$!
 fi
 
@@ -289,7 +290,7 @@ done
 if [ -n "${floor_pid:-}" ]; then
 	wait "$floor_pid"
 	load_kernel "$floor_series"
-	text="deterministic floor on $KVER: ramdisk/brd at or above bench/floor.txt"
+	text="deterministic floor on $KVER: ramdisk (mq and bio)/brd at or above bench/floor.txt"
 	if python3 "$top/bench/floor.py" "$floor_out" bench/floor.txt >"$floor_out/floor.txt" 2>&1; then
 		verdict PASS "$text"
 		sed 's/^/    /' "$floor_out/floor.txt"
