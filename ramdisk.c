@@ -660,10 +660,14 @@ static void ramdisk_pages_zero(struct ramdisk_dev *rd,
  * bounds check, then the store. Linear backing: does not sleep. Page
  * backing: a write may sleep allocating a page, as @io->gfp allows.
  *
+ * Inlined into each entry point: as a call of its own, with the I/O
+ * passed through memory, it cost the request path 0.3% of its 4 KiB reads
+ * (make check's floor, instruction-counted).
+ *
  * Return: how the I/O ended.
  */
-static blk_status_t ramdisk_handle_io(struct ramdisk_dev *rd,
-				      const struct ramdisk_io *io)
+static __always_inline blk_status_t
+ramdisk_handle_io(struct ramdisk_dev *rd, const struct ramdisk_io *io)
 {
 	sector_t sectors = io->bytes >> SECTOR_SHIFT;
 
