@@ -88,33 +88,42 @@ def clock_text(out):
     return "timed by the wall clock"
 
 
-def paths(out):
-    """The two ways to take I/O against brd, for chapter 4: a read's and a
-    write's time and traced calls, per kernel."""
-    print(f"One 4 KiB O_DIRECT `read()`/`write()` by dd, from `make profile` "
-          f"({datetime.date.today()}; {clock_text(out)}). Time: the median "
-          f"of the calls traced alone, tracer included; functions: those "
-          f"one call ran, traced all the way down.")
+def device_table(prof, devices):
+    """Per device, a read's and a write's time (traced alone) and traced
+    calls (traced all the way down), and the times against brd's."""
+    print("| device | read us | write us | calls/read | calls/write "
+          "| read / brd | write / brd |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = {}
+    for node, _ in devices + [("ram0", "brd")]:
+        rows[node] = {rw: (time(prof, f"{node}-{rw}-1-r*.txt"),
+                           headline(prof / f"{node}-{rw}-all.txt")[1])
+                      for rw in ("read", "write")}
+    for node, name in devices:
+        r, w, brd = rows[node]["read"], rows[node]["write"], rows["ram0"]
+        print(f"| {name} | {r[0]:.1f} | {w[0]:.1f} | {r[1]:.0f} | "
+              f"{w[1]:.0f} | {r[0] / brd['read'][0]:.2f}x | "
+              f"{w[0] / brd['write'][0]:.2f}x |")
+
+
+def kernels(out):
+    """(profile folder, kernel release) per kernel of the run."""
     for series_dir in sorted(p for p in out.iterdir() if p.is_dir()):
-        prof = series_dir / "profile"
-        kernel = (series_dir / "kernel").read_text().strip()
-        print(f"\n**{kernel}**\n")
-        print("| device | read us | write us | functions/read | functions/write "
-              "| read / brd | write / brd |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        brd = {rw: time(prof, f"ram0-{rw}-1-r*.txt") for rw in ("read", "write")}
-        for node, name in AGAINST_BRD + [("ram0", "brd")]:
-            t = {rw: time(prof, f"{node}-{rw}-1-r*.txt") for rw in ("read", "write")}
-            n = {rw: headline(prof / f"{node}-{rw}-all.txt")[1] for rw in ("read", "write")}
-            print(f"| {name} | {t['read']:.1f} | {t['write']:.1f} | {n['read']:.0f} "
-                  f"| {n['write']:.0f} | {t['read'] / brd['read']:.2f}x "
-                  f"| {t['write'] / brd['write']:.2f}x |")
+        yield series_dir / "profile", (series_dir / "kernel").read_text().strip()
 
 
 def main():
     out = pathlib.Path(sys.argv[1])
     if sys.argv[2:] == ["paths"]:
-        paths(out)
+        # Chapter 4's table: ramdisk's two ways to take I/O and brd.
+        print(f"One 4 KiB O_DIRECT `read()`/`write()` of the prefilled device "
+              f"by dd, from `make profile` ({datetime.date.today()}; "
+              f"{clock_text(out)}). Times: medians, each call traced alone, "
+              f"tracer included; calls: the kernel functions one call ran, "
+              f"traced all the way down.")
+        for prof, kernel in kernels(out):
+            print(f"\n**{kernel}**\n")
+            device_table(prof, AGAINST_BRD + [("ram0", "brd")])
         return
     print(f"One 4 KiB O_DIRECT `read()`/`write()` of the prefilled device "
           f"by dd, from `make profile` ({datetime.date.today()}; TCG guest, "
@@ -124,23 +133,9 @@ def main():
           f"/ brd is the ratio of times, above 1 slower than brd. Calls: "
           f"the median number of kernel functions one call ran, traced "
           f"all the way down.")
-    for series_dir in sorted(p for p in out.iterdir() if p.is_dir()):
-        prof = series_dir / "profile"
-        kernel = (series_dir / "kernel").read_text().strip()
+    for prof, kernel in kernels(out):
         print(f"\n**{kernel}**\n")
-        print("| device | read us | write us | calls/read | calls/write "
-              "| read / brd | write / brd |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        rows = {}
-        for node, _ in DEVICES:
-            rows[node] = {rw: (time(prof, f"{node}-{rw}-1-r*.txt"),
-                               headline(prof / f"{node}-{rw}-all.txt")[1])
-                          for rw in ("read", "write")}
-        for node, name in DEVICES:
-            r, w, brd = rows[node]["read"], rows[node]["write"], rows["ram0"]
-            print(f"| {name} | {r[0]:.1f} | {w[0]:.1f} | {r[1]:.0f} | "
-                  f"{w[1]:.0f} | {r[0] / brd['read'][0]:.2f}x | "
-                  f"{w[0] / brd['write'][0]:.2f}x |")
+        device_table(prof, DEVICES)
         for node, name in AGAINST_BRD:
             for rw in ("read", "write"):
                 print(f"\nWhat {name}'s {rw} runs beyond brd's: the functions "
