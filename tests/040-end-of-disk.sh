@@ -42,7 +42,7 @@ crossing() {
 		local op=drv_in
 		[ "$1" = write ] && op=drv_out
 		[ "${QUEUE_MODE:-}" != bio ] || op=$1
-		echo "$(probe $op $last_4k 8192) via rdprobe $op"
+		echo "$(probe "$op" $last_4k 8192) via rdprobe $op"
 	fi
 }
 
