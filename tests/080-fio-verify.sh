@@ -38,6 +38,12 @@ case_crc32c() {
 	expect_eq "hardware queues that completed requests" "$(queues_used)" "$NCPU"
 }
 
+case_sequential_mixed() {
+	load
+	run_section sequential
+	run_section mixed
+}
+
 case_md5() {
 	load
 	run_section md5
@@ -49,5 +55,6 @@ case_pattern_4k() {
 }
 
 run_case_paths "fio crc32c verify, bs 512..1M, numjobs=CPUs, every queue used (mq)" case_crc32c
+run_case_paths "fio crc32c verify, sequential and mixed with reads, numjobs=CPUs" case_sequential_mixed
 run_case_backings "fio md5 verify, bs 512..1M, numjobs=CPUs" case_md5
 run_case_backings "fio pattern verify with 4096-byte blocks" case_pattern_4k
