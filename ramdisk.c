@@ -488,7 +488,6 @@ static int ramdisk_pages_insert(struct ramdisk_dev *rd, pgoff_t index,
 				gfp_t gfp)
 {
 	struct page *page, *old;
-	int err;
 
 	/* The cheap counter first; si_mem_available() only when it is low. */
 	if (global_zone_page_state(NR_FREE_PAGES) < 2 * rd->reserve_pages &&
@@ -496,19 +495,19 @@ static int ramdisk_pages_insert(struct ramdisk_dev *rd, pgoff_t index,
 		return -ENOMEM;
 	gfp |= __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);
-	if (!page) {
-		err = -ENOMEM;
-		goto out_nomem;
-	}
+	if (!page)
+		goto out_failed;
 	old = xa_cmpxchg(&rd->pages, index, NULL, page, gfp);
 	if (!old) {
 		atomic_long_inc(&rd->nr_pages);
 		return 0;
 	}
 	__free_page(page);
-	err = xa_is_err(old) ? xa_err(old) : 0;
-out_nomem:
-	return err && !gfpflags_allow_blocking(gfp) ? -EAGAIN : err;
+	if (!xa_is_err(old))
+		return 0;
+out_failed:
+	/* An allocation that could not sleep may succeed later. */
+	return gfpflags_allow_blocking(gfp) ? -ENOMEM : -EAGAIN;
 }
 
 static noinline blk_status_t ramdisk_no_memory(u64 pos)
@@ -528,9 +527,8 @@ static blk_status_t ramdisk_pages_copy_in(struct ramdisk_dev *rd, u64 pos,
 					  unsigned int from_off,
 					  unsigned int len, gfp_t gfp)
 {
-	int err;
-
 	struct page *page;
+	int err;
 
 	for (;;) {
 		rcu_read_lock();
@@ -870,8 +868,8 @@ static const struct blk_mq_ops ramdisk_mq_ops = {
 };
 
 /*
- * The bio path (queue_mode=bio): no tag set, no request, no queue. The
- * block core hands each bio to ->submit_bio in the submitter's context,
+ * The bio path (queue_mode=bio): no tag set, no request, no hardware
+ * queues. The block core hands each bio to ->submit_bio in the submitter's context,
  * and it is copied and ended here, before the submitter goes on, as brd
  * does.
  *
