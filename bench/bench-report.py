@@ -264,6 +264,18 @@ PAGES_JOBS = ["firstwrite-1m", "randread-4k-qd32", "randwrite-4k-qd32",
               "seqread-1m", "seqwrite-1m"]
 
 
+def job_rows(kern, jobs, devices, row):
+    """The table rows of one kernel: per job of jobs that ran on every
+    device, row(job, unit, medians of devices)."""
+    rows = []
+    for job in jobs:
+        s = kern["jobs"].get(job)
+        if s and complete(s):
+            rows.append(row(job, s[devices[0]]["unit"],
+                            [s[d]["median"] for d in devices]))
+    return rows
+
+
 def write_pages_table(out, report):
     """The two backing stores side by side, for chapter 5."""
     lines = [measured(report), ""]
@@ -271,14 +283,10 @@ def write_pages_table(out, report):
         lines += [f"**{kern['kernel']}**", "",
                   "| job | linear | pages | brd | linear/brd | pages/brd | pages/linear |",
                   "|---|---|---|---|---|---|---|"]
-        for job in PAGES_JOBS:
-            s = kern["jobs"].get(job)
-            if not s or not complete(s):
-                continue
-            r, p, b = (s[d]["median"] for d in ("ramdisk", "ramdisk+pages", "ram0"))
-            unit = s["ramdisk"]["unit"]
-            lines.append(f"| {job} ({unit}) | {r:.0f} | {p:.0f} | {b:.0f} | {r / b:.2f} "
-                         f"| {p / b:.2f} | {p / r:.2f} |")
+        lines += job_rows(kern, PAGES_JOBS, ["ramdisk", "ramdisk+pages", "ram0"],
+                          lambda job, unit, m: f"| {job} ({unit}) | {m[0]:.0f} | {m[1]:.0f} "
+                          f"| {m[2]:.0f} | {m[0] / m[2]:.2f} | {m[1] / m[2]:.2f} "
+                          f"| {m[1] / m[0]:.2f} |")
         lines.append("")
     open(os.path.join(out, "table-pages.md"), "w").write("\n".join(lines))
 
@@ -295,15 +303,11 @@ def write_paths_table(out, report):
         lines += [f"**{kern['kernel']}**, {vcpus(kern)}", "",
                   "| job | mq | bio | brd | mq/brd | bio/brd | bio pages/brd | bio/mq |",
                   "|---|---|---|---|---|---|---|---|"]
-        for job in PATHS_JOBS:
-            s = kern["jobs"].get(job)
-            if not s or not complete(s):
-                continue
-            mq, bio, pages, b = (s[d]["median"] for d in
-                                 ("ramdisk", "ramdisk+bio", "ramdisk+bio+pages", "ram0"))
-            unit = s["ramdisk"]["unit"]
-            lines.append(f"| {job} ({unit}) | {mq:.0f} | {bio:.0f} | {b:.0f} | {mq / b:.2f} "
-                         f"| {bio / b:.2f} | {pages / b:.2f} | {bio / mq:.2f} |")
+        lines += job_rows(kern, PATHS_JOBS,
+                          ["ramdisk", "ramdisk+bio", "ramdisk+bio+pages", "ram0"],
+                          lambda job, unit, m: f"| {job} ({unit}) | {m[0]:.0f} | {m[1]:.0f} "
+                          f"| {m[3]:.0f} | {m[0] / m[3]:.2f} | {m[1] / m[3]:.2f} "
+                          f"| {m[2] / m[3]:.2f} | {m[1] / m[0]:.2f} |")
         lines.append("")
     lines += ["mq is ramdisk as loaded by default, bio the same linear store "
               "with `queue_mode=bio`, bio pages `queue_mode=bio backing=pages` "
