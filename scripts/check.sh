@@ -246,10 +246,13 @@ check_cmd "tools/graph-calls.py keeps whole calls of the graph function, without
 	<(python3 tools/graph-calls.py ramdisk_queue_rq 2 <tests/fixtures/graph-softirq.report)
 
 # The guests run side by side: each single-threaded TCG guest keeps one
-# host core busy, so two kernels take the time of one. On a fresh 2-core
-# machine with nothing else running, make check took 29.5 minutes, setup
-# included (the 6.1 guest's tests 1656 s); with other guests or a kernel
-# build beside it, TCG slowed down to twice that. The deadline, 75
+# host core busy, so two kernels take the time of one. On a 2-core
+# machine, make check with both paths' cases took about 39 minutes from a
+# clean clone (2026-12-06; the guests' tests 2307 s on 6.1 and 2344 s on
+# 6.12, their first 18 minutes beside another run's guests); with other
+# guests or a kernel build beside it, TCG slowed down to twice that. Two
+# make checks at once need more memory than 24 GiB (6 GiB a test guest):
+# the host's OOM killer then ends a guest. The deadline, 75
 # minutes, gives a slow host room and still ends inside CI's 90.
 # The deterministic floor, beside the test guests: ramdisk against brd
 # in an instruction-counted guest of the last kernel, the jobs of
