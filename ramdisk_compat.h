@@ -8,10 +8,10 @@
  * the disk exists, and need explicitly what 6.12 does by default.
  *
  * The Kbuild file probes the target's headers and defines:
- *   RAMDISK_HAVE_ALLOC_DISK_LIMITS  blk_mq_alloc_disk(set, lim, queuedata),
- *                                   v6.9 and later (and any backport)
- *   RAMDISK_HAVE_BLK_ALLOC_DISK_LIMITS  blk_alloc_disk(lim, node), the
- *                                   bio-based disk's allocator, v6.9+
+ *   RAMDISK_HAVE_ALLOC_DISK_LIMITS  blk_mq_alloc_disk(set, lim, queuedata)
+ *                                   and blk_alloc_disk(lim, node), one
+ *                                   change, v6.9 and later (and any
+ *                                   backport)
  *   RAMDISK_HAVE_BLK_FEATURES       queue_limits carries BLK_FEAT_* flags,
  *                                   v6.11+; before, they were queue flags
  *   RAMDISK_HAVE_OPEN_GENDISK       block_device_operations ->open takes
@@ -95,7 +95,7 @@ static inline struct gendisk *ramdisk_alloc_bio_disk(struct queue_limits *lim)
 #ifdef RAMDISK_HAVE_BLK_FEATURES
 	lim->features |= BLK_FEAT_NOWAIT | BLK_FEAT_SYNCHRONOUS;
 #endif
-#ifdef RAMDISK_HAVE_BLK_ALLOC_DISK_LIMITS
+#ifdef RAMDISK_HAVE_ALLOC_DISK_LIMITS
 	disk = blk_alloc_disk(lim, NUMA_NO_NODE);
 #else
 	/* The old allocator says NULL for every failure. */
