@@ -10,6 +10,7 @@
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -29,6 +30,10 @@
 #define RAMDISK_DEFAULT_QUEUE_MODE mq
 
 #define RAMDISK_DEFAULT_NR_DISKS 1
+
+/* Zoned disks, in null_blk's units: zone sizes in MiB. */
+#define RAMDISK_DEFAULT_ZONE_SIZE_MIB 256
+#define RAMDISK_MAX_ZONE_SIZE_MIB 65536
 
 #define RAMDISK_MAX_QUEUE_DEPTH 4096
 
@@ -54,9 +59,10 @@
 /*
  * A request is one memcpy per segment, so size limits only bound how long
  * one queue_rq call may run. 4 MiB keeps 1 MiB I/O whole (the block layer
- * caps max_sectors_kb at 1280 by default anyway).
+ * caps max_sectors_kb at 1280 by default anyway). 4 MiB in sectors, as a
+ * number, so that modinfo can quote it as zone_append_max_sectors' default.
  */
-#define RAMDISK_MAX_REQUEST_SECTORS (SZ_4M >> SECTOR_SHIFT)
+#define RAMDISK_MAX_REQUEST_SECTORS 8192
 
 /*
  * Discard and write-zeroes memset the store inside queue_rq, which must
@@ -105,6 +111,16 @@ enum ramdisk_queue_mode {
  * @poll_queues: 0..nr_cpu_ids polled hardware queues, besides @nr_hw_queues
  * @queue_depth: tags per hardware queue, 1..RAMDISK_MAX_QUEUE_DEPTH
  * @max_part: minors for the disk and its partitions, 1..DISK_MAX_PARTS
+ * @zoned: 1: a host-managed zoned disk (queue_mode=mq only); the zone_*
+ *         settings below apply only then
+ * @zone_size: MiB, a power of two; the last zone may be smaller
+ * @zone_capacity: MiB writable in each sequential zone, at most
+ *                 @zone_size; 0: @zone_size
+ * @zone_nr_conv: conventional zones at the start of the disk
+ * @zone_max_open: open zones at most; 0: no limit
+ * @zone_max_active: open and closed zones at most; 0: no limit
+ * @zone_append_max_sectors: longest zone append; 0: none, the block layer
+ *                           emulates it with writes where it can (6.10+)
  *
  * Filled from the module parameters for load-time disks, and from them
  * and then configfs writes for runtime disks; ramdisk_config_validate()
@@ -119,12 +135,20 @@ struct ramdisk_config {
 	unsigned int poll_queues;
 	unsigned int queue_depth;
 	unsigned int max_part;
+	unsigned int zoned;
+	unsigned int zone_size;
+	unsigned int zone_capacity;
+	unsigned int zone_nr_conv;
+	unsigned int zone_max_open;
+	unsigned int zone_max_active;
+	unsigned int zone_append_max_sectors;
 };
 
 /**
  * struct ramdisk_io - one I/O as the store sees it, from either entry point
  * @op: what to do (REQ_OP_*)
- * @sector: where it starts, in 512-byte sectors
+ * @sector: where it starts, in 512-byte sectors; a zone append is given
+ *          its zone's start, and the zone model sets where it was written
  * @bytes: how long it is
  * @bio: the data: its first bio, the others chained on ->bi_next. A
  *       request's bios are such a chain; a bio on the bio path stands
@@ -141,6 +165,59 @@ struct ramdisk_io {
 	unsigned int bytes;
 	struct bio *bio;
 	gfp_t gfp;
+};
+
+/**
+ * struct ramdisk_zone - one zone of a zoned disk
+ * @lock: held by whatever changes the zone's data (write, append, reset,
+ *        finish, a change of condition), across the copy, so that a reset
+ *        never races a write into the zone; a mutex, since a page store's
+ *        write may sleep allocating
+ * @wp: the write pointer, a sector; changed under @lock and the disk's
+ *      zone state lock, so either one lets it be read
+ * @cond: BLK_ZONE_COND_*, under the zone state lock
+ */
+struct ramdisk_zone {
+	struct mutex lock; /* see @lock above */
+	sector_t wp;
+	enum blk_zone_cond cond;
+};
+
+/**
+ * struct ramdisk_zones - the zone model of a zoned disk
+ * @zone: one per zone, conventional ones first
+ * @nr_zones: how many, the last one possibly smaller
+ * @nr_conv: how many of them are conventional
+ * @shift: log2 of the zone size in sectors
+ * @capacity: writable sectors of each sequential zone (the last one's
+ *            may be less: its length)
+ * @max_open: open zones at most, 0: no limit
+ * @max_active: open and closed zones at most, 0: no limit
+ * @append_max_sectors: the longest zone append; 0 if the block layer
+ *                      emulates zone append
+ * @state_lock: protects every zone's @cond and the counts below, and
+ *              orders @wp against them: an implicit close looks at other
+ *              zones than the one it writes
+ * @nr_imp_open: zones implicitly open
+ * @nr_exp_open: zones explicitly open
+ * @nr_closed: zones closed
+ * @next_close: where the search for an implicitly open zone to close
+ *              starts, so that closes go round the zones
+ */
+struct ramdisk_zones {
+	struct ramdisk_zone *zone;
+	unsigned int nr_zones;
+	unsigned int nr_conv;
+	unsigned int shift;
+	sector_t capacity;
+	unsigned int max_open;
+	unsigned int max_active;
+	unsigned int append_max_sectors;
+	spinlock_t state_lock; /* see @state_lock above */
+	unsigned int nr_imp_open;
+	unsigned int nr_exp_open;
+	unsigned int nr_closed;
+	unsigned int next_close;
 };
 
 /**
@@ -164,6 +241,7 @@ struct ramdisk_cmd {
  * @reserve_pages: page backing: available memory, in pages, that new pages
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
+ * @zones: the zone model of a zoned disk, else NULL
  * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
  * @poll_queues: how many of the hardware queues are polled, the last ones
@@ -186,6 +264,7 @@ struct ramdisk_dev {
 	atomic_long_t nr_pages;
 	unsigned long reserve_pages;
 	sector_t capacity;
+	struct ramdisk_zones *zones;
 	enum ramdisk_queue_mode queue_mode;
 	struct blk_mq_tag_set tag_set;
 	unsigned int poll_queues;

@@ -14,6 +14,12 @@
  *                                   backport)
  *   RAMDISK_HAVE_BLK_FEATURES       queue_limits carries BLK_FEAT_* flags,
  *                                   v6.11+; before, they were queue flags
+ *   RAMDISK_HAVE_FEAT_ZONED         zoned is BLK_FEAT_ZONED, and the zone
+ *                                   limits are queue_limits fields, v6.11+
+ *   RAMDISK_HAVE_ZONE_WRITE_PLUGGING the block layer orders zone writes
+ *                                   itself and emulates zone append, v6.10+
+ *   RAMDISK_HAVE_REVALIDATE_DISK_ONLY blk_revalidate_disk_zones(disk), no
+ *                                   driver callback, v6.11+
  *   RAMDISK_HAVE_OPEN_GENDISK       block_device_operations ->open takes
  *                                   the gendisk, ->release no mode, v6.5+
  *   RAMDISK_HAVE_STRUCT_RQ_LIST     ->queue_rqs takes a struct rq_list,
@@ -108,6 +114,74 @@ static inline struct gendisk *ramdisk_alloc_bio_disk(struct queue_limits *lim)
 		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
 #endif
 	return disk;
+}
+
+/*
+ * Whether zone_append_max_sectors=0 may leave zone append to the block
+ * layer: zone write plugging turns appends into writes. Before it, the
+ * driver must take appends itself.
+ */
+#ifdef RAMDISK_HAVE_ZONE_WRITE_PLUGGING
+static const bool ramdisk_emulates_zone_append = true;
+#else
+static const bool ramdisk_emulates_zone_append;
+#endif
+
+/**
+ * ramdisk_zoned_limits - the queue limits of a zoned disk, before it exists
+ * @lim: limits to add to
+ * @zones: the disk's zone model
+ *
+ * Does not sleep. Where limits are set after the disk exists, this does
+ * nothing, and ramdisk_register_zones() sets them.
+ */
+static inline void ramdisk_zoned_limits(struct queue_limits *lim,
+					const struct ramdisk_zones *zones)
+{
+#ifdef RAMDISK_HAVE_FEAT_ZONED
+	lim->features |= BLK_FEAT_ZONED;
+	lim->chunk_sectors = 1U << zones->shift;
+	lim->max_zone_append_sectors = zones->append_max_sectors;
+	lim->max_open_zones = zones->max_open;
+	lim->max_active_zones = zones->max_active;
+#endif
+}
+
+/**
+ * ramdisk_register_zones - make an allocated disk zoned, before add_disk
+ * @disk: the disk, its capacity set
+ * @zones: its zone model, all of it reported by ->report_zones
+ *
+ * May sleep: the block layer reads every zone. Before v6.11 the zoned
+ * model and limits are set here; before zone write plugging (v6.10) the
+ * disk also needs mq-deadline, whose zone write locking keeps one write
+ * per zone in flight, and says it takes REQ_OP_ZONE_RESET_ALL, which 6.12
+ * always sends.
+ *
+ * Return: 0, or the block layer's error.
+ */
+static inline int ramdisk_register_zones(struct gendisk *disk,
+					 const struct ramdisk_zones *zones)
+{
+#ifndef RAMDISK_HAVE_FEAT_ZONED
+	struct request_queue *q = disk->queue;
+
+	disk_set_zoned(disk, BLK_ZONED_HM);
+	blk_queue_chunk_sectors(q, 1U << zones->shift);
+	blk_queue_max_zone_append_sectors(q, zones->append_max_sectors);
+	disk_set_max_open_zones(disk, zones->max_open);
+	disk_set_max_active_zones(disk, zones->max_active);
+#endif
+#ifndef RAMDISK_HAVE_ZONE_WRITE_PLUGGING
+	blk_queue_flag_set(QUEUE_FLAG_ZONE_RESETALL, disk->queue);
+	blk_queue_required_elevator_features(disk->queue,
+					     ELEVATOR_F_ZBD_SEQ_WRITE);
+#endif
+#ifdef RAMDISK_HAVE_REVALIDATE_DISK_ONLY
+	return blk_revalidate_disk_zones(disk);
+#else
+	return blk_revalidate_disk_zones(disk, NULL);
+#endif
 }
 
 /*
