@@ -1190,7 +1190,7 @@ static noinline blk_status_t ramdisk_zoned_io(struct ramdisk_dev *rd,
 		mutex_unlock(&zone->lock);
 		return status;
 	default:
-		/* Zoned disks take no discard or write-zeroes (see ramdisk_add()). */
+		/* Zoned disks take no discard or write-zeroes (see ramdisk_add_disk()). */
 		return ramdisk_unsupported(io);
 	}
 }
@@ -1247,6 +1247,37 @@ static int ramdisk_report_zones(struct gendisk *disk, sector_t sector,
 			return err;
 	}
 	return nr_zones;
+}
+
+/*
+ * Does not sleep; the disk does not exist yet. A kept zone model at power
+ * on: as a drive coming back on, open zones are closed (or empty if
+ * nothing was written), every write pointer and written byte stays, and
+ * the limits are the new settings' (the zones themselves did not change:
+ * ramdisk_same_store()).
+ */
+static void ramdisk_zones_power_on(struct ramdisk_zones *zones,
+				   const struct ramdisk_config *config)
+{
+	struct ramdisk_zone *zone;
+	unsigned int zno;
+
+	spin_lock(&zones->state_lock);
+	for (zno = zones->nr_conv; zno < zones->nr_zones; zno++) {
+		zone = &zones->zone[zno];
+		if (zone->cond != BLK_ZONE_COND_IMP_OPEN &&
+		    zone->cond != BLK_ZONE_COND_EXP_OPEN)
+			continue;
+		ramdisk_zone_set_cond(zones, zone,
+				      zone->wp == ramdisk_zone_start(zones,
+								     zno) ?
+					      BLK_ZONE_COND_EMPTY :
+					      BLK_ZONE_COND_CLOSED);
+	}
+	zones->max_open = config->zone_max_open;
+	zones->max_active = config->zone_max_active;
+	zones->append_max_sectors = config->zone_append_max_sectors;
+	spin_unlock(&zones->state_lock);
 }
 
 /*
@@ -1870,18 +1901,67 @@ static void ramdisk_free_queue(struct ramdisk_dev *rd)
 }
 
 /**
- * ramdisk_add - make a disk and register it
- * @config: its settings, already validated; read, not kept
+ * ramdisk_alloc_dev - a disk's store and zones, without a disk yet
+ * @config: its settings, already validated; copied into ->made_with
+ *
+ * May sleep. Undone by ramdisk_free_dev(). A configfs disk's store
+ * outlives its gendisk from power 0 to power 1 (ramdisk_item_power_on()).
+ *
+ * Return: the device, or an ERR_PTR.
+ */
+static struct ramdisk_dev *
+ramdisk_alloc_dev(const struct ramdisk_config *config)
+{
+	struct ramdisk_dev *rd;
+	int err;
+
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+	if (!rd)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&rd->open_lock);
+	rd->made_with = *config;
+	rd->capacity = config->size >> SECTOR_SHIFT;
+	rd->backing = config->backing;
+	err = ramdisk_alloc_backing(rd, config->size);
+	if (err)
+		goto out_free_dev;
+	if (config->zoned) {
+		err = ramdisk_alloc_zones(rd, config);
+		if (err)
+			goto out_free_backing;
+	}
+	return rd;
+
+out_free_backing:
+	ramdisk_free_backing(rd);
+out_free_dev:
+	kfree(rd);
+	return ERR_PTR(err);
+}
+
+/* May sleep. Mirrors ramdisk_alloc_dev(); the disk is removed already. */
+static void ramdisk_free_dev(struct ramdisk_dev *rd)
+{
+	ramdisk_free_zones(rd);
+	ramdisk_free_backing(rd);
+	kfree(rd);
+}
+
+/**
+ * ramdisk_add_disk - make the gendisk of a store and register it
+ * @rd: the store, from ramdisk_alloc_dev(), without a disk
+ * @config: the disk's settings, already validated; read, not kept
  * @name: its name, e.g. "ramdisk-1"
  * @item: its configfs item, or NULL for a load-time disk
  *
- * May sleep. Called under ramdisk_lock.
+ * May sleep. Called under ramdisk_lock. Undone by ramdisk_remove_disk();
+ * on failure, @rd is as it was.
  *
- * Return: the disk, or an ERR_PTR.
+ * Return: 0, or a negative errno.
  */
-static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
-				       const char *name,
-				       struct config_item *item)
+static int ramdisk_add_disk(struct ramdisk_dev *rd,
+			    const struct ramdisk_config *config,
+			    const char *name, struct config_item *item)
 {
 	struct queue_limits lim = {
 		.logical_block_size = config->logical_block_size,
@@ -1894,36 +1974,27 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 		.discard_granularity = config->logical_block_size,
 		.max_write_zeroes_sectors = RAMDISK_MAX_ZEROING_SECTORS,
 	};
-	struct ramdisk_dev *rd;
 	struct gendisk *disk;
 	int err;
 
 	lockdep_assert_held(&ramdisk_lock);
 	err = ramdisk_check_name(name);
 	if (err)
-		return ERR_PTR(err);
-
-	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
-	if (!rd)
-		return ERR_PTR(-ENOMEM);
-	mutex_init(&rd->open_lock);
+		return err;
 	/* Set before the disk can be opened: release undoes what open did. */
 	rd->item = item;
+	/* A kept store's last disk left these behind. */
+	rd->removing = false;
+	rd->poll_queues = 0;
+	memset(&rd->tag_set, 0, sizeof(rd->tag_set));
 
 	rd->index = ida_alloc_max(&ramdisk_indexes, RAMDISK_MAX_DISKS - 1,
 				  GFP_KERNEL);
 	if (rd->index < 0) {
-		err = rd->index;
 		pr_err("%s: no free minors: %u disks exist\n", name,
 		       RAMDISK_MAX_DISKS);
-		goto out_free_dev;
+		return rd->index;
 	}
-
-	rd->capacity = config->size >> SECTOR_SHIFT;
-	rd->backing = config->backing;
-	err = ramdisk_alloc_backing(rd, config->size);
-	if (err)
-		goto out_free_index;
 
 	/*
 	 * A page is freed only by a discard that covers all of it; with page
@@ -1933,10 +2004,7 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 	if (rd->backing == RAMDISK_BACKING_PAGES)
 		lim.discard_granularity = PAGE_SIZE;
 
-	if (config->zoned) {
-		err = ramdisk_alloc_zones(rd, config);
-		if (err)
-			goto out_free_backing;
+	if (rd->zones) {
 		/*
 		 * As null_blk: a zone gives its space back by a reset, and a
 		 * write of zeroes must go through the write pointer like any
@@ -1956,7 +2024,7 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 		disk = ramdisk_alloc_mq_disk(rd, config, &lim);
 	if (IS_ERR(disk)) {
 		err = PTR_ERR(disk);
-		goto out_free_zones;
+		goto out_free_index;
 	}
 	rd->disk = disk;
 	err = ramdisk_check_name_free(disk, name);
@@ -2005,37 +2073,65 @@ static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
 			name, rd->zones->nr_zones, config->zone_size,
 			rd->zones->nr_conv,
 			rd->zones->append_max_sectors ? "native" : "emulated");
-	return rd;
+	return 0;
 
 out_cleanup_disk:
 	put_disk(disk);
+	rd->disk = NULL;
 	ramdisk_free_queue(rd);
-out_free_zones:
-	ramdisk_free_zones(rd);
-out_free_backing:
-	ramdisk_free_backing(rd);
 out_free_index:
 	ida_free(&ramdisk_indexes, rd->index);
-out_free_dev:
-	kfree(rd);
-	return ERR_PTR(err);
+	return err;
 }
 
 /*
- * May sleep. Mirrors ramdisk_add(). The disk must have no openers and
- * refuse new ones: ramdisk_claim_for_removal(), or module unload.
+ * May sleep. Mirrors ramdisk_add_disk(); the store stays. The disk must
+ * have no openers and refuse new ones: ramdisk_claim_for_removal(), or
+ * module unload.
  */
-static void ramdisk_remove(struct ramdisk_dev *rd)
+static void ramdisk_remove_disk(struct ramdisk_dev *rd)
 {
 	lockdep_assert_held(&ramdisk_lock);
 	list_del(&rd->list);
 	del_gendisk(rd->disk);
 	put_disk(rd->disk);
+	rd->disk = NULL;
 	ramdisk_free_queue(rd);
-	ramdisk_free_zones(rd);
-	ramdisk_free_backing(rd);
 	ida_free(&ramdisk_indexes, rd->index);
-	kfree(rd);
+}
+
+/**
+ * ramdisk_add - make a store and its disk, and register it
+ * @config: its settings, already validated; read, not kept
+ * @name: its name, e.g. "ramdisk-1"
+ * @item: its configfs item, or NULL for a load-time disk
+ *
+ * May sleep. Called under ramdisk_lock.
+ *
+ * Return: the disk, or an ERR_PTR.
+ */
+static struct ramdisk_dev *ramdisk_add(const struct ramdisk_config *config,
+				       const char *name,
+				       struct config_item *item)
+{
+	struct ramdisk_dev *rd = ramdisk_alloc_dev(config);
+	int err;
+
+	if (IS_ERR(rd))
+		return rd;
+	err = ramdisk_add_disk(rd, config, name, item);
+	if (err) {
+		ramdisk_free_dev(rd);
+		return ERR_PTR(err);
+	}
+	return rd;
+}
+
+/* May sleep. Mirrors ramdisk_add(), under ramdisk_lock. */
+static void ramdisk_remove(struct ramdisk_dev *rd)
+{
+	ramdisk_remove_disk(rd);
+	ramdisk_free_dev(rd);
 }
 
 /*
@@ -2212,7 +2308,53 @@ static ssize_t ramdisk_item_power_show(struct config_item *item, char *page)
 	return sprintf(page, "%d\n", powered);
 }
 
-/* May sleep. Called under ramdisk_lock. */
+/*
+ * Whether a store made with @old holds what @new describes: the same
+ * bytes, and the same zones. Limits (open, active, append) may change.
+ */
+static bool ramdisk_same_store(const struct ramdisk_config *old,
+			       const struct ramdisk_config *new)
+{
+	if (old->size != new->size || old->backing != new->backing ||
+	    old->zoned != new->zoned)
+		return false;
+	return !new->zoned || (old->zone_size == new->zone_size &&
+			       old->zone_capacity == new->zone_capacity &&
+			       old->zone_nr_conv == new->zone_nr_conv);
+}
+
+/*
+ * May sleep. The store a configfs disk kept from power 0, or a new one:
+ * changed sizes or zones make the kept one meaningless, and it is freed.
+ */
+static struct ramdisk_dev *
+ramdisk_item_store_for_power_on(struct ramdisk_item *ri)
+{
+	struct ramdisk_dev *rd = ri->kept;
+	int err;
+
+	if (rd && ramdisk_same_store(&rd->made_with, &ri->config)) {
+		ri->kept = NULL;
+		if (rd->zones)
+			ramdisk_zones_power_on(rd->zones, &ri->config);
+		return rd;
+	}
+	if (rd) {
+		pr_info("ramdisk-%s: size, backing or zones changed while off: the kept data is dropped\n",
+			config_item_name(&ri->item));
+		ramdisk_free_dev(rd);
+		ri->kept = NULL;
+	}
+	err = ramdisk_check_memory(&ri->config, 1);
+	if (err)
+		return ERR_PTR(err);
+	return ramdisk_alloc_dev(&ri->config);
+}
+
+/*
+ * May sleep. Called under ramdisk_lock. A disk powered off keeps its data
+ * and zones (ramdisk_item_power_off()), and finds them again here.
+ */
 static int ramdisk_item_power_on(struct ramdisk_item *ri)
 {
 	char name[DISK_NAME_LEN];
@@ -2221,23 +2363,33 @@ static int ramdisk_item_power_on(struct ramdisk_item *ri)
 
 	lockdep_assert_held(&ramdisk_lock);
 	/*
-	 * The settings are valid already: they started as the validated
-	 * parameters and every write was validated. Memory is a matter of now.
+	 * Each setting is valid already: they started as the validated
+	 * parameters and every write was validated. How the zone settings
+	 * fit together is checked now; memory is a matter of now too.
 	 */
-	err = ramdisk_check_zoned(&ri->config) ?:
-		      ramdisk_check_memory(&ri->config, 1);
+	err = ramdisk_check_zoned(&ri->config);
 	if (err)
 		return err;
-	snprintf(name, sizeof(name), RAMDISK_NAME "-%s",
-		 config_item_name(&ri->item));
-	rd = ramdisk_add(&ri->config, name, &ri->item);
+	rd = ramdisk_item_store_for_power_on(ri);
 	if (IS_ERR(rd))
 		return PTR_ERR(rd);
+	snprintf(name, sizeof(name), RAMDISK_NAME "-%s",
+		 config_item_name(&ri->item));
+	err = ramdisk_add_disk(rd, &ri->config, name, &ri->item);
+	if (err) {
+		/* What was kept stays kept: a failed power on loses nothing. */
+		ri->kept = rd;
+		return err;
+	}
 	ri->rd = rd;
 	return 0;
 }
 
-/* May sleep. Called under ramdisk_lock. */
+/*
+ * May sleep. Called under ramdisk_lock. The disk goes; its store stays
+ * with the item until power on or rmdir, as a drive keeps its data
+ * without power.
+ */
 static int ramdisk_item_power_off(struct ramdisk_item *ri)
 {
 	int err;
@@ -2246,7 +2398,8 @@ static int ramdisk_item_power_off(struct ramdisk_item *ri)
 	err = ramdisk_claim_for_removal(ri->rd);
 	if (err)
 		return err;
-	ramdisk_remove(ri->rd);
+	ramdisk_remove_disk(ri->rd);
+	ri->kept = ri->rd;
 	ri->rd = NULL;
 	return 0;
 }
@@ -2409,6 +2562,9 @@ static void ramdisk_drop_item(struct config_group *group,
 	mutex_lock(&ramdisk_lock);
 	if (ri->rd)
 		WARN_ON_ONCE(ramdisk_item_power_off(ri));
+	if (ri->kept)
+		ramdisk_free_dev(ri->kept);
+	ri->kept = NULL;
 	mutex_unlock(&ramdisk_lock);
 	config_item_put(item);
 }

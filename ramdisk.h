@@ -242,6 +242,7 @@ struct ramdisk_cmd {
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
  * @zones: the zone model of a zoned disk, else NULL
+ * @made_with: the settings the store and zones were made with
  * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
  * @poll_queues: how many of the hardware queues are polled, the last ones
@@ -265,6 +266,7 @@ struct ramdisk_dev {
 	unsigned long reserve_pages;
 	sector_t capacity;
 	struct ramdisk_zones *zones;
+	struct ramdisk_config made_with;
 	enum ramdisk_queue_mode queue_mode;
 	struct blk_mq_tag_set tag_set;
 	unsigned int poll_queues;
@@ -283,11 +285,14 @@ struct ramdisk_dev {
  * @item: the configfs item; its name is NAME
  * @config: the settings its attributes show and set
  * @rd: the disk while power is 1, else NULL; under ramdisk_lock
+ * @kept: while power is 0 after a power 1, the store (data and zones) the
+ *        disk had, for the next power 1; else NULL; under ramdisk_lock
  */
 struct ramdisk_item {
 	struct config_item item;
 	struct ramdisk_config config;
 	struct ramdisk_dev *rd;
+	struct ramdisk_dev *kept;
 };
 
 #endif /* RAMDISK_H */
