@@ -1042,35 +1042,42 @@ static void ramdisk_zone_clear(struct ramdisk_dev *rd, unsigned int zno,
 
 /*
  * Does not sleep; under the zone's lock. The zone management operations,
- * as ZBC and ZNS (and null_blk) define their transitions.
+ * as ZBC and ZNS (and null_blk) define their transitions. A refused one
+ * is logged, as a refused write is.
  */
 static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 					struct ramdisk_zone *zone,
-					unsigned int zno, enum req_op op)
+					unsigned int zno,
+					const struct ramdisk_io *io)
 {
 	struct ramdisk_zones *zones = rd->zones;
 	sector_t start = ramdisk_zone_start(zones, zno);
 	sector_t written = min(zone->wp, ramdisk_zone_end_of_capacity(rd, zno));
 	enum blk_zone_cond cond = zone->cond;
 	blk_status_t status = BLK_STS_OK;
+	const char *why = NULL;
 
-	if (cond == BLK_ZONE_COND_READONLY || cond == BLK_ZONE_COND_OFFLINE)
-		return BLK_STS_IOERR;
+	if (cond == BLK_ZONE_COND_READONLY)
+		return ramdisk_zone_refuse(rd, io, "the zone is read-only");
+	if (cond == BLK_ZONE_COND_OFFLINE)
+		return ramdisk_zone_refuse(rd, io, "the zone is offline");
 	spin_lock(&zones->state_lock);
-	switch (op) {
+	switch (io->op) {
 	case REQ_OP_ZONE_OPEN:
 		if (cond == BLK_ZONE_COND_FULL)
-			status = BLK_STS_IOERR;
+			why = "the zone is full";
 		else if (cond == BLK_ZONE_COND_EMPTY ||
 			 cond == BLK_ZONE_COND_CLOSED)
 			status = ramdisk_zone_may_open(rd, zone);
-		if (!status)
+		if (!why && !status)
 			ramdisk_zone_set_cond(zones, zone,
 					      BLK_ZONE_COND_EXP_OPEN);
 		break;
 	case REQ_OP_ZONE_CLOSE:
-		if (cond == BLK_ZONE_COND_EMPTY || cond == BLK_ZONE_COND_FULL)
-			status = BLK_STS_IOERR;
+		if (cond == BLK_ZONE_COND_EMPTY)
+			why = "the zone is empty";
+		else if (cond == BLK_ZONE_COND_FULL)
+			why = "the zone is full";
 		else
 			ramdisk_zone_set_cond(zones, zone,
 					      zone->wp == start ?
@@ -1091,7 +1098,9 @@ static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 		break;
 	}
 	spin_unlock(&zones->state_lock);
-	if (op == REQ_OP_ZONE_RESET && written > start)
+	if (why)
+		return ramdisk_zone_refuse(rd, io, why);
+	if (io->op == REQ_OP_ZONE_RESET && written > start)
 		ramdisk_zone_clear(rd, zno, written);
 	return status;
 }
@@ -1100,17 +1109,19 @@ static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 static blk_status_t ramdisk_zone_reset_all(struct ramdisk_dev *rd)
 {
 	struct ramdisk_zones *zones = rd->zones;
+	struct ramdisk_io reset = { .op = REQ_OP_ZONE_RESET };
 	struct ramdisk_zone *zone;
 	unsigned int zno;
 
 	for (zno = zones->nr_conv; zno < zones->nr_zones; zno++) {
 		zone = &zones->zone[zno];
+		reset.sector = ramdisk_zone_start(zones, zno);
 		mutex_lock(&zone->lock);
 		/* As a drive does: read-only and offline zones stay so. */
 		if (zone->cond != BLK_ZONE_COND_EMPTY &&
 		    zone->cond != BLK_ZONE_COND_READONLY &&
 		    zone->cond != BLK_ZONE_COND_OFFLINE)
-			ramdisk_zone_manage(rd, zone, zno, REQ_OP_ZONE_RESET);
+			ramdisk_zone_manage(rd, zone, zno, &reset);
 		mutex_unlock(&zone->lock);
 	}
 	return BLK_STS_OK;
@@ -1186,7 +1197,7 @@ static noinline blk_status_t ramdisk_zoned_io(struct ramdisk_dev *rd,
 			return ramdisk_zone_refuse(rd, io,
 						   "a conventional zone");
 		mutex_lock(&zone->lock);
-		status = ramdisk_zone_manage(rd, zone, zno, io->op);
+		status = ramdisk_zone_manage(rd, zone, zno, io);
 		mutex_unlock(&zone->lock);
 		return status;
 	default:

@@ -8,18 +8,6 @@
 
 POSSIBLE=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
 
-# expect_refused ERRNO LOG-LINE OP PATH [VALUE]: errno_of gives ERRNO and
-# the kernel log then has LOG-LINE (none when it is "").
-expect_refused() {
-	local want=$1 line=$2 got
-	shift 2
-	mark
-	got=$(errno_of "$@")
-	[ "$got" = "$want" ] || fail "$* gave $got, expected $want"
-	[ -z "$line" ] || dmesg_since | grep -qF "ramdisk: $line" ||
-		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
-}
-
 case_two_disks() {
 	local name
 	insmod "$KO" nr_disks=0

@@ -263,6 +263,18 @@ except OSError as e:
 PY
 }
 
+# expect_refused ERRNO LOG-LINE OP PATH [VALUE]: errno_of gives ERRNO and
+# the kernel log then has LOG-LINE (none when it is "").
+expect_refused() {
+	local want=$1 line=$2 got
+	shift 2
+	mark
+	got=$(errno_of "$@")
+	[ "$got" = "$want" ] || fail "$* gave $got, expected $want"
+	[ -z "$line" ] || dmesg_since | grep -qF "ramdisk: $line" ||
+		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
+}
+
 # cfs_disk NAME [ATTR=VALUE...]: makes the configfs disk NAME with those
 # settings (and queue_mode=$QUEUE_MODE when set), powers it on and waits
 # for /dev/ramdisk-NAME.

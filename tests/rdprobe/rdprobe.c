@@ -8,6 +8,9 @@
  * same operation handed straight to its ->submit_bio, which skips the
  * block core's checks the same way.
  *
+ * op=append sends a zone append through the block layer (submit_bio),
+ * as a filesystem would, and logs the sector the disk says it wrote.
+ *
  * It loads only if the request succeeded: otherwise module init returns
  * the request's errno, so insmod itself reports the outcome.
  *
@@ -30,7 +33,8 @@ module_param(major, uint, 0444);
 MODULE_PARM_DESC(major, "Major number of the disk (minor 0).");
 static char *op = "drv_in";
 module_param(op, charp, 0444);
-MODULE_PARM_DESC(op, "drv_in or drv_out; read or write (bio disks only).");
+MODULE_PARM_DESC(op,
+		 "drv_in or drv_out; read or write (bio disks only); append (zoned disks).");
 static unsigned long long sector;
 module_param(sector, ullong, 0444);
 MODULE_PARM_DESC(sector, "First sector of the request.");
@@ -130,6 +134,32 @@ static blk_status_t rdprobe_submit_bio(struct block_device *bdev, blk_opf_t opf)
 	return status;
 }
 
+/*
+ * May sleep. A zone append of @bytes of 0xa5 to the zone starting at
+ * @sector, through the block layer; logs where it went.
+ */
+static int rdprobe_append(struct block_device *bdev)
+{
+	struct page *page;
+	struct bio *bio;
+	int err;
+
+	page = alloc_pages(GFP_KERNEL, get_order(bytes));
+	if (!page)
+		return -ENOMEM;
+	memset(page_address(page), 0xa5, bytes);
+	bio = bio_alloc(bdev, 1, REQ_OP_ZONE_APPEND, GFP_KERNEL);
+	__bio_add_page(bio, page, bytes, 0);
+	bio->bi_iter.bi_sector = sector;
+	err = submit_bio_wait(bio);
+	pr_info("append sector %llu bytes %u: error %d, written at %llu\n",
+		sector, bytes, err,
+		(unsigned long long)bio->bi_iter.bi_sector);
+	bio_put(bio);
+	__free_pages(page, get_order(bytes));
+	return err;
+}
+
 static int __init rdprobe_init(void)
 {
 	struct rdprobe_handle handle;
@@ -144,6 +174,10 @@ static int __init rdprobe_init(void)
 	bdev = rdprobe_open(MKDEV(major, 0), &handle);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
+	if (!strcmp(op, "append")) {
+		err = rdprobe_append(bdev);
+		goto out_close;
+	}
 	err = rdprobe_parse_op(&opf, bdev->bd_disk->fops->submit_bio);
 	if (err) {
 		pr_err("op=%s is not drv_in or drv_out (or, for a bio disk, read or write)\n",
