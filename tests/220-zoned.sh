@@ -20,6 +20,13 @@ ZONED=(zoned=1 size=16M zone_size=1 zone_nr_conv=1)
 PLUGGING=1
 case $(uname -r) in 6.1.*) PLUGGING= ;; esac
 
+# without_plugging LINE: LINE, the driver's log line for a refusal, on a
+# kernel without zone write plugging; nothing where the block layer
+# refuses first.
+without_plugging() {
+	[ -n "$PLUGGING" ] || echo "$1"
+}
+
 # zone SECTOR: the condition of the zone holding SECTOR, as blkzone names
 # it (em, oi, oe, cl, fu, ro, of, nw), and its write pointer in sectors
 # from the zone's start: "oi 8".
@@ -43,23 +50,39 @@ expect_cond() {
 	expect_eq "condition of the zone at sector $1" "${got% *}" "$2"
 }
 
-# zone_op OP SECTOR [SECTORS]: blkzone's ioctl (reset, open, close or
-# finish) on the zones from SECTOR, one zone unless told; prints OK or
-# the errno's name.
+# errno_name TEXT: the errno whose strerror() message TEXT ends with, as
+# blkzone and dd print it. (A program per operation, not python's ioctl:
+# under emulation python takes half a second to start.)
+errno_name() {
+	case $1 in
+	*"Input/output error") echo EIO ;;
+	*"Too many references: cannot splice") echo ETOOMANYREFS ;;
+	*"Value too large for defined data type") echo EOVERFLOW ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# zone_op OP SECTOR [SECTORS]: blkzone OP (reset, open, close or finish)
+# on the zones from SECTOR, one zone unless told; prints OK or the errno's
+# name.
 zone_op() {
-	python3 - "$DEV" "$1" "$2" "${3:-$ZONE}" <<'PY'
-import errno, fcntl, os, struct, sys
-# BLKRESETZONE, BLKOPENZONE, ...: _IOW(0x12, nr, struct blk_zone_range).
-nrs = {"reset": 131, "open": 134, "close": 135, "finish": 136}
-dev, op, sector, sectors = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-fd = os.open(dev, os.O_RDWR)
-try:
-    fcntl.ioctl(fd, 1 << 30 | 16 << 16 | 0x12 << 8 | nrs[op],
-                struct.pack("QQ", sector, sectors))
-    print("OK")
-except OSError as e:
-    print(errno.errorcode[e.errno])
-PY
+	local out
+	out=$(blkzone "$1" -o "$2" -l "${3:-$ZONE}" "$DEV" 2>&1) && echo OK && return
+	errno_name "$out"
+}
+
+# zone_io OP SECTOR BYTES: one O_DIRECT read or write (of zeroes) there;
+# prints OK or the errno's name.
+zone_io() {
+	local out
+	if [ "$1" = write ]; then
+		out=$(dd if=/dev/zero of="$DEV" bs="$3" count=1 seek=$(($2 * 512)) \
+			oflag=direct,seek_bytes status=none 2>&1)
+	else
+		out=$(dd if="$DEV" of=/dev/null bs="$3" count=1 skip=$(($2 * 512)) \
+			iflag=direct,skip_bytes status=none 2>&1)
+	fi && echo OK && return
+	errno_name "${out%%$'\n'*}"
 }
 
 # expect_op ERRNO LOG-LINE OP SECTOR: zone_op gives ERRNO, and the kernel
@@ -78,8 +101,7 @@ expect_op() {
 expect_write() {
 	local got
 	mark
-	got=$(dio write "$DEV" $(($3 * 512)) "$4")
-	[ "$got" = "$4" ] && got=OK
+	got=$(zone_io write "$3" "$4")
 	expect_eq "write of $4 bytes at sector $3" "$got" "$1"
 	[ -z "$2" ] || dmesg_since | grep -qF "$2" ||
 		fail "write at $3: no '$2' in: $(dmesg_since | tail -n 3)"
@@ -147,10 +169,8 @@ case_states() {
 	expect_zone $Z1 "em 0"
 	write_pattern a $Z1 4096
 	expect_zone $Z1 "oi 8"
-	local wp_line="ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer"
-	[ -z "$PLUGGING" ] || wp_line=""
-	expect_write EIO "$wp_line" $Z1 4096
-	expect_write EIO "${wp_line:+not at the write pointer}" $((Z1 + 16)) 4096
+	expect_write EIO "$(without_plugging "ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer")" $Z1 4096
+	expect_write EIO "$(without_plugging "not at the write pointer")" $((Z1 + 16)) 4096
 	expect_zone $Z1 "oi 8"
 	expect_op OK "" close $Z1
 	expect_zone $Z1 "cl 8"
@@ -189,7 +209,7 @@ case_states() {
 	# A conventional zone takes writes anywhere, and no zone operation.
 	write_pattern e 100 4096
 	expect_data 51200 /tmp/e
-	expect_op EIO "ZONE_RESET at sector 0 + 0: a conventional zone" reset 0
+	expect_op EIO "$(without_plugging "ZONE_RESET at sector 0 + 0: a conventional zone")" reset 0
 	# Read-only: readable, not writable, not resettable; set again, empty.
 	write_pattern f $Z3 4096
 	echo $((Z3 + 9)) >"$CFS/z/zone_readonly"
@@ -203,8 +223,7 @@ case_states() {
 	# Offline: neither read nor written.
 	echo $dead >"$CFS/z/zone_offline"
 	expect_cond $dead of
-	[ "$(dio read "$DEV" $((dead * 512)) 4096)" = EIO ] ||
-		fail "a read of an offline zone did not fail with EIO"
+	expect_eq "a read of an offline zone" "$(zone_io read $dead 4096)" EIO
 	expect_write EIO "the zone is offline" $dead 4096
 	expect_refused EINVAL "ramdisk-z: sector 100 is in conventional zone 0, which has no condition to set" \
 		write "$CFS/z/zone_offline" 100
@@ -290,7 +309,7 @@ case_limits() {
 	# Three active: a fourth zone may not become active, by a write or
 	# an open.
 	mark
-	expect_eq "write to a fourth zone" "$(dio write "$DEV" $((Z4 * 512)) 4096)" EOVERFLOW
+	expect_eq "write to a fourth zone" "$(zone_io write $Z4 4096)" EOVERFLOW
 	dmesg_since | grep -q "active zones exceeded error" ||
 		fail "no log line for the active limit: $(dmesg_since | tail -n 2)"
 	expect_op EOVERFLOW "active zones exceeded error" open $Z4
@@ -303,7 +322,7 @@ case_limits() {
 	expect_op OK "" open $Z4
 	expect_op ETOOMANYREFS "open zones exceeded error" open $Z5
 	expect_eq "write to a zone past the open limit" \
-		"$(dio write "$DEV" $((Z5 * 512)) 4096)" ETOOMANYREFS
+		"$(zone_io write $Z5 4096)" ETOOMANYREFS
 	expect_zone $Z5 "em 0"
 	for z in $Z1 $Z2 $Z3; do
 		expect_data $((z * 512)) "/tmp/z$z"
