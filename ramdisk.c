@@ -1053,15 +1053,18 @@ static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 	struct ramdisk_zones *zones = rd->zones;
 	sector_t start = ramdisk_zone_start(zones, zno);
 	sector_t written = min(zone->wp, ramdisk_zone_end_of_capacity(rd, zno));
-	enum blk_zone_cond cond = zone->cond;
 	blk_status_t status = BLK_STS_OK;
+	enum blk_zone_cond cond;
 	const char *why = NULL;
 
-	if (cond == BLK_ZONE_COND_READONLY)
-		return ramdisk_zone_refuse(rd, io, "the zone is read-only");
-	if (cond == BLK_ZONE_COND_OFFLINE)
-		return ramdisk_zone_refuse(rd, io, "the zone is offline");
 	spin_lock(&zones->state_lock);
+	/* Under the lock: an implicit close may change it meanwhile. */
+	cond = zone->cond;
+	if (cond == BLK_ZONE_COND_READONLY || cond == BLK_ZONE_COND_OFFLINE) {
+		why = cond == BLK_ZONE_COND_READONLY ? "the zone is read-only" :
+						       "the zone is offline";
+		goto out_unlock;
+	}
 	switch (io->op) {
 	case REQ_OP_ZONE_OPEN:
 		if (cond == BLK_ZONE_COND_FULL)
@@ -1097,6 +1100,7 @@ static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 		zone->wp = start;
 		break;
 	}
+out_unlock:
 	spin_unlock(&zones->state_lock);
 	if (why)
 		return ramdisk_zone_refuse(rd, io, why);
@@ -1111,16 +1115,18 @@ static blk_status_t ramdisk_zone_reset_all(struct ramdisk_dev *rd)
 	struct ramdisk_zones *zones = rd->zones;
 	struct ramdisk_io reset = { .op = REQ_OP_ZONE_RESET };
 	struct ramdisk_zone *zone;
+	enum blk_zone_cond cond;
 	unsigned int zno;
 
 	for (zno = zones->nr_conv; zno < zones->nr_zones; zno++) {
 		zone = &zones->zone[zno];
 		reset.sector = ramdisk_zone_start(zones, zno);
 		mutex_lock(&zone->lock);
+		cond = READ_ONCE(zone->cond);
 		/* As a drive does: read-only and offline zones stay so. */
-		if (zone->cond != BLK_ZONE_COND_EMPTY &&
-		    zone->cond != BLK_ZONE_COND_READONLY &&
-		    zone->cond != BLK_ZONE_COND_OFFLINE)
+		if (cond != BLK_ZONE_COND_EMPTY &&
+		    cond != BLK_ZONE_COND_READONLY &&
+		    cond != BLK_ZONE_COND_OFFLINE)
 			ramdisk_zone_manage(rd, zone, zno, &reset);
 		mutex_unlock(&zone->lock);
 	}
@@ -1206,7 +1212,7 @@ static noinline blk_status_t ramdisk_zoned_io(struct ramdisk_dev *rd,
 	}
 }
 
-/* May sleep: a report may be made while zones are being written. */
+/* Does not sleep. One zone as ->report_zones gives it. */
 static void ramdisk_zone_report(struct ramdisk_dev *rd, unsigned int zno,
 				struct blk_zone *blkz)
 {
@@ -1331,7 +1337,7 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
 	}
 	spin_unlock(&zones->state_lock);
 	/* A zone coming back is empty: what it held is gone. */
-	if (zone->cond == BLK_ZONE_COND_EMPTY)
+	if (READ_ONCE(zone->cond) == BLK_ZONE_COND_EMPTY)
 		ramdisk_zone_clear(rd, zno, written);
 	mutex_unlock(&zone->lock);
 	return 0;

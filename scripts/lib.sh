@@ -73,7 +73,7 @@ build_memcpy_bw() {
 }
 
 # build_probe SERIES [MAKE ARGS...]: builds the test helpers, tests/rdprobe
-# for that kernel and tests/iopoll-park and tests/stripes, in
+# for that kernel and tests/iopoll-park, tests/stripes and tests/finit, in
 # build_dir/rdprobe.
 build_probe() {
 	local series=$1 dir
@@ -83,8 +83,9 @@ build_probe() {
 	mkdir -p "$dir"
 	cp "$top"/tests/rdprobe/{rdprobe.c,Kbuild} "$dir/"
 	make -s -C "$KDIR" M="$dir" "$@" modules 2>&1 | kbuild_output
-	# User-space helpers of tests/200 and 210; the host's headers and libc
-	# serve the guests, which run the host's root.
+	# User-space helpers of tests/200, 210 and lib.sh; the host's headers
+	# and libc serve the guests, which run the host's root.
 	gcc -O2 -Wall -Wextra -Werror -o "$dir/iopoll-park" "$top/tests/iopoll-park.c"
+	gcc -O2 -Wall -Wextra -Werror -o "$dir/finit" "$top/tests/finit.c"
 	gcc -O2 -Wall -Wextra -Werror -pthread -o "$dir/stripes" "$top/tests/stripes.c"
 }

@@ -214,7 +214,7 @@ case_states() {
 	write_pattern f $Z3 4096
 	echo $((Z3 + 9)) >"$CFS/z/zone_readonly"
 	expect_cond $Z3 ro
-	expect_write EIO "the zone is read-only" $Z3 4096
+	expect_write EIO "the zone is read-only" $((Z3 + 8)) 4096
 	expect_data $((Z3 * 512)) /tmp/f
 	expect_op EIO "ZONE_RESET at sector $Z3 + 0: the zone is read-only" reset $Z3
 	echo $Z3 >"$CFS/z/zone_readonly"

@@ -167,19 +167,9 @@ load() {
 }
 
 # load_errno "PARAMS": loads the module the way insmod does (finit_module)
-# and prints OK or the errno's name, e.g. EINVAL.
+# and prints OK or the errno's name, e.g. EINVAL (tests/finit.c).
 load_errno() {
-	python3 - "$KO" "$1" <<'PY'
-import ctypes, errno, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-fd = os.open(sys.argv[1], os.O_RDONLY)
-SYS_finit_module = 313  # x86_64
-ret = libc.syscall(SYS_finit_module, fd, sys.argv[2].encode(), 0)
-err = ctypes.get_errno()
-# 95 has two names; the kernel calls it EOPNOTSUPP.
-print("OK" if ret == 0 else "EOPNOTSUPP" if err == errno.EOPNOTSUPP
-      else errno.errorcode[err])
-PY
+	"$(build_dir "$(uname -r)")/rdprobe/finit" "$KO" "$1"
 }
 
 # refuse_load "PARAMS" ERRNO LOG-LINE: loading with PARAMS fails with that
