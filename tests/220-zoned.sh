@@ -142,6 +142,12 @@ case_settings() {
 	expect_eq "zones" "$(sysattr queue/nr_zones)" 3
 	blkzone report -o 16384 "$DEV" | grep -q "len 0x001000, cap 0x001000" ||
 		fail "last zone: $(blkzone report -o 16384 "$DEV")"
+	# No discard: a zone gives its memory back by a reset.
+	expect_eq "discard_max_bytes" "$(sysattr queue/discard_max_bytes)" 0
+	! blkdiscard -o 0 -l 1048576 "$DEV" 2>/tmp/discard.err ||
+		fail "blkdiscard of a zoned disk succeeded"
+	grep -q "Operation not supported" /tmp/discard.err ||
+		fail "blkdiscard said: $(cat /tmp/discard.err)"
 	unload
 	# configfs: each setting alone is taken, the mix is refused at power
 	# on, and nothing is made.
@@ -483,7 +489,7 @@ case_filesystems() {
 	fs_round_trip f2fs
 }
 
-run_case "settings: named refusals, a smaller last zone, power-on checks" case_settings
+run_case "settings: named refusals, a smaller last zone, no discard, power-on checks" case_settings
 run_case_backings "every zone transition and refusal, against the report" case_states
 run_case_backings "zone_capacity below zone_size" case_capacity
 run_case_backings "zone append goes to the write pointer and reports it" case_append
