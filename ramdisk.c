@@ -909,6 +909,20 @@ static void ramdisk_zone_set_cond(struct ramdisk_zones *zones,
 }
 
 /*
+ * Does not sleep; under the state lock. An open zone stops being open:
+ * closed, or empty again if nothing was written to it.
+ */
+static void ramdisk_zone_close(struct ramdisk_zones *zones, unsigned int zno)
+{
+	struct ramdisk_zone *zone = &zones->zone[zno];
+
+	ramdisk_zone_set_cond(zones, zone,
+			      zone->wp == ramdisk_zone_start(zones, zno) ?
+				      BLK_ZONE_COND_EMPTY :
+				      BLK_ZONE_COND_CLOSED);
+}
+
+/*
  * Does not sleep; under the state lock. Closes the next implicitly open
  * zone, going round the sequential zones: the close ZBC's "manage open
  * zone resources" makes room with. An empty one becomes empty again.
@@ -918,20 +932,16 @@ static bool ramdisk_zone_close_implicit(struct ramdisk_dev *rd)
 	struct ramdisk_zones *zones = rd->zones;
 	unsigned int nr_seq = zones->nr_zones - zones->nr_conv;
 	unsigned int i, zno = zones->next_close;
-	struct ramdisk_zone *zone;
 
 	for (i = 0; i < nr_seq; i++) {
 		if (zno < zones->nr_conv || zno >= zones->nr_zones)
 			zno = zones->nr_conv;
-		zone = &zones->zone[zno++];
-		if (zone->cond != BLK_ZONE_COND_IMP_OPEN)
+		if (zones->zone[zno].cond != BLK_ZONE_COND_IMP_OPEN) {
+			zno++;
 			continue;
-		ramdisk_zone_set_cond(zones, zone,
-				      zone->wp == ramdisk_zone_start(zones,
-								     zno - 1) ?
-					      BLK_ZONE_COND_EMPTY :
-					      BLK_ZONE_COND_CLOSED);
-		zones->next_close = zno;
+		}
+		ramdisk_zone_close(zones, zno);
+		zones->next_close = zno + 1;
 		return true;
 	}
 	return false;
@@ -1034,10 +1044,8 @@ static void ramdisk_zone_clear(struct ramdisk_dev *rd, unsigned int zno,
 			 << SECTOR_SHIFT,
 	};
 
-	if (rd->backing == RAMDISK_BACKING_PAGES)
-		ramdisk_pages_zero(rd, &clear);
-	else
-		ramdisk_linear_zero(rd, &clear);
+	/* A discard, which each store turns into zeroes or freed pages. */
+	ramdisk_store_io(rd, &clear);
 }
 
 /*
@@ -1082,10 +1090,7 @@ static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 		else if (cond == BLK_ZONE_COND_FULL)
 			why = "the zone is full";
 		else
-			ramdisk_zone_set_cond(zones, zone,
-					      zone->wp == start ?
-						      BLK_ZONE_COND_EMPTY :
-						      BLK_ZONE_COND_CLOSED);
+			ramdisk_zone_close(zones, zno);
 		break;
 	case REQ_OP_ZONE_FINISH:
 		if (cond == BLK_ZONE_COND_EMPTY || cond == BLK_ZONE_COND_CLOSED)
@@ -1267,6 +1272,18 @@ static int ramdisk_report_zones(struct gendisk *disk, sector_t sector,
 }
 
 /*
+ * Does not sleep. The limits a zoned disk is made with, kept in its zone
+ * model: the settings that may change while the disk is off.
+ */
+static void ramdisk_zones_set_limits(struct ramdisk_zones *zones,
+				     const struct ramdisk_config *config)
+{
+	zones->max_open = config->zone_max_open;
+	zones->max_active = config->zone_max_active;
+	zones->append_max_sectors = config->zone_append_max_sectors;
+}
+
+/*
  * Does not sleep; the disk does not exist yet. A kept zone model at power
  * on: as a drive coming back on, open zones are closed (or empty if
  * nothing was written), every write pointer and written byte stays, and
@@ -1276,31 +1293,25 @@ static int ramdisk_report_zones(struct gendisk *disk, sector_t sector,
 static void ramdisk_zones_power_on(struct ramdisk_zones *zones,
 				   const struct ramdisk_config *config)
 {
-	struct ramdisk_zone *zone;
+	enum blk_zone_cond cond;
 	unsigned int zno;
 
 	spin_lock(&zones->state_lock);
 	for (zno = zones->nr_conv; zno < zones->nr_zones; zno++) {
-		zone = &zones->zone[zno];
-		if (zone->cond != BLK_ZONE_COND_IMP_OPEN &&
-		    zone->cond != BLK_ZONE_COND_EXP_OPEN)
-			continue;
-		ramdisk_zone_set_cond(zones, zone,
-				      zone->wp == ramdisk_zone_start(zones,
-								     zno) ?
-					      BLK_ZONE_COND_EMPTY :
-					      BLK_ZONE_COND_CLOSED);
+		cond = zones->zone[zno].cond;
+		if (cond == BLK_ZONE_COND_IMP_OPEN ||
+		    cond == BLK_ZONE_COND_EXP_OPEN)
+			ramdisk_zone_close(zones, zno);
 	}
-	zones->max_open = config->zone_max_open;
-	zones->max_active = config->zone_max_active;
-	zones->append_max_sectors = config->zone_append_max_sectors;
+	ramdisk_zones_set_limits(zones, config);
 	spin_unlock(&zones->state_lock);
 }
 
 /*
  * May sleep. zone_readonly and zone_offline: put the zone holding @sector
  * in @cond, as null_blk does, or, if it is in @cond already, back to
- * empty. Finishing it first gives back the resources an open zone held.
+ * empty. Leaving an open or closed condition gives back the resources it
+ * counted in (ramdisk_zone_set_cond()).
  */
 static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
 				  enum blk_zone_cond cond)
@@ -1545,9 +1556,9 @@ static const struct blk_mq_ops ramdisk_mq_ops = {
 
 /*
  * The bio path (queue_mode=bio): no tag set, no request, no hardware
- * queues. The block core hands each bio to ->submit_bio in the submitter's context,
- * and it is copied and ended here, before the submitter goes on, as brd
- * does.
+ * queues. The block core hands each bio to ->submit_bio in the
+ * submitter's context, and it is copied and ended here, before the
+ * submitter goes on, as brd does.
  *
  * May sleep as ramdisk_handle_io() may, but not for a REQ_NOWAIT bio.
  */
@@ -1725,9 +1736,7 @@ static int ramdisk_alloc_zones(struct ramdisk_dev *rd,
 	zones->nr_conv = config->zone_nr_conv;
 	zones->capacity = (sector_t)(config->zone_capacity ?: config->zone_size)
 			  << (20 - SECTOR_SHIFT);
-	zones->max_open = config->zone_max_open;
-	zones->max_active = config->zone_max_active;
-	zones->append_max_sectors = config->zone_append_max_sectors;
+	ramdisk_zones_set_limits(zones, config);
 	spin_lock_init(&zones->state_lock);
 	zones->zone =
 		kvcalloc(zones->nr_zones, sizeof(*zones->zone), GFP_KERNEL);
