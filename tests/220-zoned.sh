@@ -85,26 +85,16 @@ zone_io() {
 	errno_name "${out%%$'\n'*}"
 }
 
-# expect_op ERRNO LOG-LINE OP SECTOR: zone_op gives ERRNO, and the kernel
-# log has LOG-LINE after it (none when "").
-expect_op() {
-	local got
+# expect_errno ERRNO LOG-LINE COMMAND...: COMMAND (zone_op or zone_io)
+# prints ERRNO, and the kernel log has LOG-LINE after it (none when "").
+expect_errno() {
+	local want=$1 line=$2 got
+	shift 2
 	mark
-	got=$(zone_op "$3" "$4")
-	expect_eq "$3 of the zone at sector $4" "$got" "$1"
-	[ -z "$2" ] || dmesg_since | grep -qF "$2" ||
-		fail "$3 at $4: no '$2' in: $(dmesg_since | tail -n 3)"
-}
-
-# expect_write ERRNO LOG-LINE SECTOR BYTES: one O_DIRECT write there gives
-# ERRNO (OK: all of it written), and the kernel log has LOG-LINE.
-expect_write() {
-	local got
-	mark
-	got=$(zone_io write "$3" "$4")
-	expect_eq "write of $4 bytes at sector $3" "$got" "$1"
-	[ -z "$2" ] || dmesg_since | grep -qF "$2" ||
-		fail "write at $3: no '$2' in: $(dmesg_since | tail -n 3)"
+	got=$("$@")
+	expect_eq "$*" "$got" "$want"
+	[ -z "$line" ] || dmesg_since | grep -qF "$line" ||
+		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
 }
 
 # write_pattern SEED SECTOR BYTES: writes a pattern there, kept in
@@ -175,39 +165,39 @@ case_states() {
 	expect_zone $Z1 "em 0"
 	write_pattern a $Z1 4096
 	expect_zone $Z1 "oi 8"
-	expect_write EIO "$(without_plugging "ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer")" $Z1 4096
-	expect_write EIO "$(without_plugging "not at the write pointer")" $((Z1 + 16)) 4096
+	expect_errno EIO "$(without_plugging "ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer")" zone_io write $Z1 4096
+	expect_errno EIO "$(without_plugging "not at the write pointer")" zone_io write $((Z1 + 16)) 4096
 	expect_zone $Z1 "oi 8"
-	expect_op OK "" close $Z1
+	expect_errno OK "" zone_op close $Z1
 	expect_zone $Z1 "cl 8"
-	expect_op OK "" close $Z1
-	expect_op OK "" open $Z1
+	expect_errno OK "" zone_op close $Z1
+	expect_errno OK "" zone_op open $Z1
 	expect_zone $Z1 "oe 8"
 	write_pattern b $((Z1 + 8)) 4096
 	expect_zone $Z1 "oe 16"
-	expect_op OK "" close $Z1
+	expect_errno OK "" zone_op close $Z1
 	write_pattern c $((Z1 + 16)) 4096
 	expect_zone $Z1 "oi 24"
 	# An empty zone opened and closed is empty again; closing an empty
 	# one is refused.
-	expect_op OK "" open $Z2
+	expect_errno OK "" zone_op open $Z2
 	expect_zone $Z2 "oe 0"
-	expect_op OK "" close $Z2
+	expect_errno OK "" zone_op close $Z2
 	expect_zone $Z2 "em 0"
-	expect_op EIO "ZONE_CLOSE at sector $Z2 + 0: the zone is empty" close $Z2
+	expect_errno EIO "ZONE_CLOSE at sector $Z2 + 0: the zone is empty" zone_op close $Z2
 	# Finished: full, and refuses writes, open and close.
-	expect_op OK "" finish $Z1
+	expect_errno OK "" zone_op finish $Z1
 	expect_zone $Z1 "fu $ZONE"
-	expect_write EIO "the zone is full" $((Z1 + 24)) 4096
-	expect_op EIO "ZONE_OPEN at sector $Z1 + 0: the zone is full" open $Z1
-	expect_op EIO "ZONE_CLOSE at sector $Z1 + 0: the zone is full" close $Z1
-	expect_op OK "" finish $Z1
+	expect_errno EIO "the zone is full" zone_io write $((Z1 + 24)) 4096
+	expect_errno EIO "ZONE_OPEN at sector $Z1 + 0: the zone is full" zone_op open $Z1
+	expect_errno EIO "ZONE_CLOSE at sector $Z1 + 0: the zone is full" zone_op close $Z1
+	expect_errno OK "" zone_op finish $Z1
 	expect_data $((Z1 * 512)) /tmp/a
 	expect_data $(((Z1 + 8) * 512)) /tmp/b
 	expect_data $(((Z1 + 16) * 512)) /tmp/c
 	expect_zero $(((Z1 + 24) * 512)) 8192
 	# Reset: empty, and the data gone.
-	expect_op OK "" reset $Z1
+	expect_errno OK "" zone_op reset $Z1
 	expect_zone $Z1 "em 0"
 	expect_zero $((Z1 * 512)) 12288
 	write_pattern d $Z1 4096
@@ -215,14 +205,14 @@ case_states() {
 	# A conventional zone takes writes anywhere, and no zone operation.
 	write_pattern e 100 4096
 	expect_data 51200 /tmp/e
-	expect_op EIO "$(without_plugging "ZONE_RESET at sector 0 + 0: a conventional zone")" reset 0
+	expect_errno EIO "$(without_plugging "ZONE_RESET at sector 0 + 0: a conventional zone")" zone_op reset 0
 	# Read-only: readable, not writable, not resettable; set again, empty.
 	write_pattern f $Z3 4096
 	echo $((Z3 + 9)) >"$CFS/z/zone_readonly"
 	expect_cond $Z3 ro
-	expect_write EIO "the zone is read-only" $((Z3 + 8)) 4096
+	expect_errno EIO "the zone is read-only" zone_io write $((Z3 + 8)) 4096
 	expect_data $((Z3 * 512)) /tmp/f
-	expect_op EIO "ZONE_RESET at sector $Z3 + 0: the zone is read-only" reset $Z3
+	expect_errno EIO "ZONE_RESET at sector $Z3 + 0: the zone is read-only" zone_op reset $Z3
 	echo $Z3 >"$CFS/z/zone_readonly"
 	expect_zone $Z3 "em 0"
 	expect_zero $((Z3 * 512)) 4096
@@ -230,7 +220,7 @@ case_states() {
 	echo $dead >"$CFS/z/zone_offline"
 	expect_cond $dead of
 	expect_eq "a read of an offline zone" "$(zone_io read $dead 4096)" EIO
-	expect_write EIO "the zone is offline" $dead 4096
+	expect_errno EIO "the zone is offline" zone_io write $dead 4096
 	expect_refused EINVAL "ramdisk-z: sector 100 is in conventional zone 0, which has no condition to set" \
 		write "$CFS/z/zone_offline" 100
 	expect_refused EINVAL "ramdisk-z: sector 32768 is beyond capacity 32768" \
@@ -252,7 +242,7 @@ case_capacity() {
 	blkzone report -c 1 "$DEV" | grep -q "len 0x001000, cap 0x000800" ||
 		fail "report: $(blkzone report -c 1 "$DEV")"
 	write_pattern a 0 $((1020 << 10))
-	expect_write EIO "ramdisk: WRITE at sector 2040 + 16: past the zone's capacity" 2040 8192
+	expect_errno EIO "ramdisk: WRITE at sector 2040 + 16: past the zone's capacity" zone_io write 2040 8192
 	expect_zone 0 "oi 2040"
 	write_pattern b 2040 4096
 	expect_zone 0 "fu 2048"
@@ -314,21 +304,17 @@ case_limits() {
 	expect_zone $Z3 "oi 8"
 	# Three active: a fourth zone may not become active, by a write or
 	# an open.
-	mark
-	expect_eq "write to a fourth zone" "$(zone_io write $Z4 4096)" EOVERFLOW
-	dmesg_since | grep -q "active zones exceeded error" ||
-		fail "no log line for the active limit: $(dmesg_since | tail -n 2)"
-	expect_op EOVERFLOW "active zones exceeded error" open $Z4
+	expect_errno EOVERFLOW "active zones exceeded error" zone_io write $Z4 4096
+	expect_errno EOVERFLOW "active zones exceeded error" zone_op open $Z4
 	expect_zone $Z4 "em 0"
 	# Finishing two leaves one active: two explicit opens fill the open
 	# limit with nothing implicit to close, so a third is refused.
-	expect_op OK "" finish $Z1
-	expect_op OK "" finish $Z2
-	expect_op OK "" open $Z3
-	expect_op OK "" open $Z4
-	expect_op ETOOMANYREFS "open zones exceeded error" open $Z5
-	expect_eq "write to a zone past the open limit" \
-		"$(zone_io write $Z5 4096)" ETOOMANYREFS
+	expect_errno OK "" zone_op finish $Z1
+	expect_errno OK "" zone_op finish $Z2
+	expect_errno OK "" zone_op open $Z3
+	expect_errno OK "" zone_op open $Z4
+	expect_errno ETOOMANYREFS "open zones exceeded error" zone_op open $Z5
+	expect_errno ETOOMANYREFS "" zone_io write $Z5 4096
 	expect_zone $Z5 "em 0"
 	for z in $Z1 $Z2 $Z3; do
 		expect_data $((z * 512)) "/tmp/z$z"
