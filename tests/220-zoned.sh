@@ -50,18 +50,6 @@ expect_cond() {
 	expect_eq "condition of the zone at sector $1" "${got% *}" "$2"
 }
 
-# errno_name TEXT: the errno whose strerror() message TEXT ends with, as
-# blkzone and dd print it. (A program per operation, not python's ioctl:
-# under emulation python takes half a second to start.)
-errno_name() {
-	case $1 in
-	*"Input/output error") echo EIO ;;
-	*"Too many references: cannot splice") echo ETOOMANYREFS ;;
-	*"Value too large for defined data type") echo EOVERFLOW ;;
-	*) echo "$1" ;;
-	esac
-}
-
 # zone_op OP SECTOR [SECTORS]: blkzone OP (reset, open, close or finish)
 # on the zones from SECTOR, one zone unless told; prints OK or the errno's
 # name.
@@ -69,32 +57,6 @@ zone_op() {
 	local out
 	out=$(blkzone "$1" -o "$2" -l "${3:-$ZONE}" "$DEV" 2>&1) && echo OK && return
 	errno_name "$out"
-}
-
-# zone_io OP SECTOR BYTES: one O_DIRECT read or write (of zeroes) there;
-# prints OK or the errno's name.
-zone_io() {
-	local out
-	if [ "$1" = write ]; then
-		out=$(dd if=/dev/zero of="$DEV" bs="$3" count=1 seek=$(($2 * 512)) \
-			oflag=direct,seek_bytes status=none 2>&1)
-	else
-		out=$(dd if="$DEV" of=/dev/null bs="$3" count=1 skip=$(($2 * 512)) \
-			iflag=direct,skip_bytes status=none 2>&1)
-	fi && echo OK && return
-	errno_name "${out%%$'\n'*}"
-}
-
-# expect_errno ERRNO LOG-LINE COMMAND...: COMMAND (zone_op or zone_io)
-# prints ERRNO, and the kernel log has LOG-LINE after it (none when "").
-expect_errno() {
-	local want=$1 line=$2 got
-	shift 2
-	mark
-	got=$("$@")
-	expect_eq "$*" "$got" "$want"
-	[ -z "$line" ] || dmesg_since | grep -qF "$line" ||
-		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
 }
 
 # write_pattern SEED SECTOR BYTES: writes a pattern there, kept in
@@ -165,8 +127,8 @@ case_states() {
 	expect_zone $Z1 "em 0"
 	write_pattern a $Z1 4096
 	expect_zone $Z1 "oi 8"
-	expect_errno EIO "$(without_plugging "ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer")" zone_io write $Z1 4096
-	expect_errno EIO "$(without_plugging "not at the write pointer")" zone_io write $((Z1 + 16)) 4096
+	expect_errno EIO "$(without_plugging "ramdisk-z: WRITE at sector $Z1 + 8: not at the write pointer")" dd_io write $Z1 4096
+	expect_errno EIO "$(without_plugging "not at the write pointer")" dd_io write $((Z1 + 16)) 4096
 	expect_zone $Z1 "oi 8"
 	expect_errno OK "" zone_op close $Z1
 	expect_zone $Z1 "cl 8"
@@ -188,7 +150,7 @@ case_states() {
 	# Finished: full, and refuses writes, open and close.
 	expect_errno OK "" zone_op finish $Z1
 	expect_zone $Z1 "fu $ZONE"
-	expect_errno EIO "the zone is full" zone_io write $((Z1 + 24)) 4096
+	expect_errno EIO "the zone is full" dd_io write $((Z1 + 24)) 4096
 	expect_errno EIO "ZONE_OPEN at sector $Z1 + 0: the zone is full" zone_op open $Z1
 	expect_errno EIO "ZONE_CLOSE at sector $Z1 + 0: the zone is full" zone_op close $Z1
 	expect_errno OK "" zone_op finish $Z1
@@ -210,7 +172,7 @@ case_states() {
 	write_pattern f $Z3 4096
 	echo $((Z3 + 9)) >"$CFS/z/zone_readonly"
 	expect_cond $Z3 ro
-	expect_errno EIO "the zone is read-only" zone_io write $((Z3 + 8)) 4096
+	expect_errno EIO "the zone is read-only" dd_io write $((Z3 + 8)) 4096
 	expect_data $((Z3 * 512)) /tmp/f
 	expect_errno EIO "ZONE_RESET at sector $Z3 + 0: the zone is read-only" zone_op reset $Z3
 	echo $Z3 >"$CFS/z/zone_readonly"
@@ -219,8 +181,8 @@ case_states() {
 	# Offline: neither read nor written.
 	echo $dead >"$CFS/z/zone_offline"
 	expect_cond $dead of
-	expect_eq "a read of an offline zone" "$(zone_io read $dead 4096)" EIO
-	expect_errno EIO "the zone is offline" zone_io write $dead 4096
+	expect_eq "a read of an offline zone" "$(dd_io read $dead 4096)" EIO
+	expect_errno EIO "the zone is offline" dd_io write $dead 4096
 	expect_refused EINVAL "ramdisk-z: sector 100 is in conventional zone 0, which has no condition to set" \
 		write "$CFS/z/zone_offline" 100
 	expect_refused EINVAL "ramdisk-z: sector 32768 is beyond capacity 32768" \
@@ -242,7 +204,7 @@ case_capacity() {
 	blkzone report -c 1 "$DEV" | grep -q "len 0x001000, cap 0x000800" ||
 		fail "report: $(blkzone report -c 1 "$DEV")"
 	write_pattern a 0 $((1020 << 10))
-	expect_errno EIO "ramdisk: WRITE at sector 2040 + 16: past the zone's capacity" zone_io write 2040 8192
+	expect_errno EIO "ramdisk: WRITE at sector 2040 + 16: past the zone's capacity" dd_io write 2040 8192
 	expect_zone 0 "oi 2040"
 	write_pattern b 2040 4096
 	expect_zone 0 "fu 2048"
@@ -304,7 +266,7 @@ case_limits() {
 	expect_zone $Z3 "oi 8"
 	# Three active: a fourth zone may not become active, by a write or
 	# an open.
-	expect_errno EOVERFLOW "active zones exceeded error" zone_io write $Z4 4096
+	expect_errno EOVERFLOW "active zones exceeded error" dd_io write $Z4 4096
 	expect_errno EOVERFLOW "active zones exceeded error" zone_op open $Z4
 	expect_zone $Z4 "em 0"
 	# Finishing two leaves one active: two explicit opens fill the open
@@ -314,7 +276,7 @@ case_limits() {
 	expect_errno OK "" zone_op open $Z3
 	expect_errno OK "" zone_op open $Z4
 	expect_errno ETOOMANYREFS "open zones exceeded error" zone_op open $Z5
-	expect_errno ETOOMANYREFS "" zone_io write $Z5 4096
+	expect_errno ETOOMANYREFS "" dd_io write $Z5 4096
 	expect_zone $Z5 "em 0"
 	for z in $Z1 $Z2 $Z3; do
 		expect_data $((z * 512)) "/tmp/z$z"

@@ -253,6 +253,48 @@ except OSError as e:
 PY
 }
 
+# errno_name TEXT: the errno whose strerror() message TEXT ends with, as
+# blkzone and dd print it. (A program per operation, not python's ioctl:
+# under emulation python takes half a second to start.)
+errno_name() {
+	case $1 in
+	*"Input/output error") echo EIO ;;
+	*"Too many references: cannot splice") echo ETOOMANYREFS ;;
+	*"Value too large for defined data type") echo EOVERFLOW ;;
+	*"Connection timed out") echo ETIMEDOUT ;;
+	*"No data available") echo ENODATA ;;
+	*"No space left on device") echo ENOSPC ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# dd_io OP SECTOR BYTES [FILE]: one O_DIRECT read or write there, of FILE
+# (a write's data, /dev/zero unless told; where a read's goes, /dev/null
+# unless told); prints OK or the errno's name.
+dd_io() {
+	local out
+	if [ "$1" = write ]; then
+		out=$(dd if="${4:-/dev/zero}" of="$DEV" bs="$3" count=1 \
+			seek=$(($2 * 512)) oflag=direct,seek_bytes status=none 2>&1)
+	else
+		out=$(dd if="$DEV" of="${4:-/dev/null}" bs="$3" count=1 \
+			skip=$(($2 * 512)) iflag=direct,skip_bytes status=none 2>&1)
+	fi && echo OK && return
+	errno_name "${out%%$'\n'*}"
+}
+
+# expect_errno ERRNO LOG-LINE COMMAND...: COMMAND (dd_io, or a test's own
+# helper) prints ERRNO, and the kernel log has LOG-LINE after it (none when "").
+expect_errno() {
+	local want=$1 line=$2 got
+	shift 2
+	mark
+	got=$("$@")
+	expect_eq "$*" "$got" "$want"
+	[ -z "$line" ] || dmesg_since | grep -qF "$line" ||
+		fail "$*: no '$line' in: $(dmesg_since | tail -n 3)"
+}
+
 # expect_refused ERRNO LOG-LINE OP PATH [VALUE]: errno_of gives ERRNO and
 # the kernel log then has LOG-LINE (none when it is "").
 expect_refused() {
@@ -370,7 +412,8 @@ run_fio_section() {
 # as a bare address.
 
 # driver_allocations: live slab objects and vmalloc areas whose call site
-# is ramdisk's, blk-mq's (tag sets, hardware contexts) or an unloaded
+# is ramdisk's, blk-mq's (tag sets, hardware contexts), the bad-sector
+# table's (a configfs disk's badblocks page) or an unloaded
 # module's, as "<slab objects> <vmalloc areas>". (alloc_traces gives a
 # count and a call site per line, then the stack, indented.)
 driver_allocations() {
@@ -390,7 +433,7 @@ driver_slab_sites() {
 	for shrink in /sys/kernel/slab/kmalloc-*/shrink; do
 		echo 1 >"$shrink" 2>/dev/null || true
 	done
-	awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(ramdisk_|blk_mq_|0x[0-9a-f]+$)/ {
+	awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(ramdisk_|blk_mq_|badblocks_|0x[0-9a-f]+$)/ {
 		split(FILENAME, path, "/"); print $1, $2, path[6]}' \
 		/sys/kernel/debug/slab/kmalloc-*/alloc_traces 2>/dev/null
 }
