@@ -58,6 +58,9 @@ static unsigned int zone_nr_conv;
 static unsigned int zone_max_open;
 static unsigned int zone_max_active;
 static unsigned int zone_append_max_sectors = RAMDISK_MAX_REQUEST_SECTORS;
+static unsigned int completion_nsec;
+static unsigned int mbps;
+static unsigned int io_timeout = RAMDISK_DEFAULT_IO_TIMEOUT_MSEC;
 
 /*
  * The length of @val without a trailing newline: configfs writes from
@@ -179,6 +182,22 @@ module_param(zone_append_max_sectors, uint, 0444);
 	"Longest zone append in 512-byte sectors, up to the default; 0: the block layer emulates zone append (6.10+)."
 RAMDISK_PARM_DESC(zone_append_max_sectors, RAMDISK_ZONE_APPEND_TEXT,
 		  RAMDISK_MAX_REQUEST_SECTORS, "");
+
+module_param(completion_nsec, uint, 0444);
+#define RAMDISK_COMPLETION_NSEC_TEXT \
+	"Every request ends this many nanoseconds after it came, from a timer (queue_mode=mq); 0: at once."
+RAMDISK_PARM_DESC(completion_nsec, RAMDISK_COMPLETION_NSEC_TEXT, 0, "");
+module_param(mbps, uint, 0444);
+#define RAMDISK_MBPS_TEXT \
+	"MiB/s the disk transfers at most, paced by timers (queue_mode=mq); 0: no limit."
+RAMDISK_PARM_DESC(mbps, RAMDISK_MBPS_TEXT, 0, "");
+module_param(io_timeout, uint, 0444);
+#define RAMDISK_IO_TIMEOUT_TEXT                                           \
+	"Milliseconds, 1.." __stringify(                                  \
+		RAMDISK_MAX_IO_TIMEOUT_MSEC) ", before blk-mq's timeout " \
+					     "handler ends a stalled request."
+RAMDISK_PARM_DESC(io_timeout, RAMDISK_IO_TIMEOUT_TEXT,
+		  RAMDISK_DEFAULT_IO_TIMEOUT_MSEC, "");
 
 static const char *const ramdisk_backing_names[] = {
 	[RAMDISK_BACKING_LINEAR] = "linear",
@@ -380,7 +399,23 @@ static int ramdisk_config_validate(const struct ramdisk_config *config,
 	if (err)
 		return err;
 	err = ramdisk_check_zone_settings(config);
+	if (err)
+		return err;
+	err = ramdisk_check_range("io_timeout", config->io_timeout, 1,
+				  RAMDISK_MAX_IO_TIMEOUT_MSEC);
 	if (err || config->queue_mode != RAMDISK_QUEUE_BIO)
+		return err;
+	/* A bio ends in its submitter's call: no request to delay or time. */
+	err = ramdisk_check_no_tag_set("completion_nsec",
+				       config->completion_nsec, 0);
+	if (err)
+		return err;
+	err = ramdisk_check_no_tag_set("mbps", config->mbps, 0);
+	if (err)
+		return err;
+	err = ramdisk_check_no_tag_set("io_timeout", config->io_timeout,
+				       base->io_timeout);
+	if (err)
 		return err;
 	err = ramdisk_check_no_tag_set("nr_hw_queues", config->nr_hw_queues,
 				       base->nr_hw_queues);
@@ -423,6 +458,7 @@ static struct ramdisk_config ramdisk_defaults;
 static const struct ramdisk_config ramdisk_builtin = {
 	.nr_hw_queues = RAMDISK_DEFAULT_NR_HW_QUEUES,
 	.queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH,
+	.io_timeout = RAMDISK_DEFAULT_IO_TIMEOUT_MSEC,
 };
 
 /* Rejects bad parameters; fills in nr_hw_queues=0 so sysfs shows the truth. */
@@ -450,6 +486,9 @@ static int __init ramdisk_check_params(void)
 	config->zone_max_open = zone_max_open;
 	config->zone_max_active = zone_max_active;
 	config->zone_append_max_sectors = zone_append_max_sectors;
+	config->completion_nsec = completion_nsec;
+	config->mbps = mbps;
+	config->io_timeout = io_timeout;
 	err = ramdisk_config_validate(config, &ramdisk_builtin) ?:
 		      ramdisk_check_zoned(config);
 	if (err)
@@ -1354,6 +1393,181 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
 	return 0;
 }
 
+/*
+ * Failing on purpose: the bad sectors and the injection rule of a
+ * configfs disk (struct ramdisk_faults, kept by its item). The request
+ * path comes here only while one of them is set: the rule first, then the
+ * bad sectors, then the zone model and the store as usual.
+ */
+
+/* Does not sleep. Whether @faults can fail anything now. */
+static bool ramdisk_faults_armed(const struct ramdisk_faults *faults)
+{
+	return READ_ONCE(faults->rule_on) || READ_ONCE(faults->bb.count);
+}
+
+static bool ramdisk_rule_counts(const struct ramdisk_rule *rule, enum req_op op)
+{
+	switch (rule->op) {
+	case RAMDISK_RULE_READ:
+		return op == REQ_OP_READ;
+	case RAMDISK_RULE_WRITE:
+		return op == REQ_OP_WRITE || op == REQ_OP_ZONE_APPEND;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Does not sleep. Counts an I/O of @op against the rule, which is one
+ * sequence for the whole disk, so that a test that submits one I/O at a
+ * time sees the same hits on every run.
+ *
+ * Return: which hit of the rule the I/O is, from 1; then *@rule is the
+ * rule. 0: the rule does not hit it.
+ */
+static unsigned int ramdisk_rule_hits(struct ramdisk_faults *faults,
+				      enum req_op op, struct ramdisk_rule *rule)
+{
+	unsigned int hit = 0;
+
+	spin_lock(&faults->lock);
+	if (!faults->rule_on || !ramdisk_rule_counts(&faults->rule, op))
+		goto out_unlock;
+	if (faults->rule.every) {
+		hit = !--faults->until_hit;
+		if (hit)
+			faults->until_hit = faults->rule.every;
+	} else {
+		hit = prandom_u32_state(&faults->rnd) % 100 <
+		      faults->rule.probability;
+	}
+	if (!hit)
+		goto out_unlock;
+	hit = ++faults->hits;
+	if (hit == faults->rule.times)
+		WRITE_ONCE(faults->rule_on, false);
+	*rule = faults->rule;
+out_unlock:
+	spin_unlock(&faults->lock);
+	return hit;
+}
+
+/* Kept out of line, as every report of a failure is. */
+static noinline void ramdisk_fault_log(struct ramdisk_dev *rd,
+				       const struct ramdisk_io *io,
+				       const char *what, u64 sector)
+{
+	pr_err_ratelimited("%s: %s at sector %llu + %u: %s %llu\n",
+			   rd->disk->disk_name, blk_op_str(io->op),
+			   (unsigned long long)io->sector,
+			   io->bytes >> SECTOR_SHIFT, what, sector);
+}
+
+/* The operations that read or write sectors, which a bad sector fails. */
+static bool ramdisk_op_touches_media(enum req_op op)
+{
+	return op == REQ_OP_READ || op == REQ_OP_WRITE ||
+	       op == REQ_OP_ZONE_APPEND || op == REQ_OP_WRITE_ZEROES;
+}
+
+/* As ramdisk_handle_io() after its bounds check, out of line. */
+static blk_status_t ramdisk_do_io(struct ramdisk_dev *rd, struct ramdisk_io *io)
+{
+	if (rd->zones)
+		return ramdisk_zoned_io(rd, io);
+	return ramdisk_store_io(rd, io);
+}
+
+/*
+ * May sleep as ramdisk_do_io() may. Does the first @io->bytes of @io
+ * only. The stores walk the whole bio chain, so for the walk the bio
+ * holding the end is cut there, and mended after: the I/O is the
+ * driver's until it ends it, and nothing else looks at its bios.
+ */
+static blk_status_t ramdisk_do_prefix(struct ramdisk_dev *rd,
+				      struct ramdisk_io *io)
+{
+	unsigned int left = io->bytes, size;
+	struct bio *bio = io->bio, *next;
+	blk_status_t status;
+
+	if (!bio_has_data(bio))
+		return ramdisk_do_io(rd, io);
+	while (left > bio->bi_iter.bi_size) {
+		left -= bio->bi_iter.bi_size;
+		bio = bio->bi_next;
+	}
+	size = bio->bi_iter.bi_size;
+	next = bio->bi_next;
+	bio->bi_iter.bi_size = left;
+	bio->bi_next = NULL;
+	status = ramdisk_do_io(rd, io);
+	bio->bi_iter.bi_size = size;
+	bio->bi_next = next;
+	return status;
+}
+
+/**
+ * ramdisk_faulty_io - an I/O of a disk with a rule or bad sectors set
+ * @rd: the disk
+ * @io: the I/O, in range; on failure @io->bytes is what was transferred
+ *      (0, or the sectors before the first bad one with
+ *      badblocks_partial_io), and @io->stall is set if the rule stalls it
+ *
+ * May sleep as ramdisk_handle_io() may.
+ *
+ * Return: how the I/O ended.
+ */
+static noinline blk_status_t ramdisk_faulty_io(struct ramdisk_dev *rd,
+					       struct ramdisk_io *io)
+{
+	struct ramdisk_faults *faults = rd->faults;
+	unsigned int lbs_sectors;
+	struct ramdisk_rule rule;
+	unsigned int hit = 0;
+	sector_t first_bad;
+	blk_status_t status;
+	int bad_sectors;
+
+	if (READ_ONCE(faults->rule_on))
+		hit = ramdisk_rule_hits(faults, io->op, &rule);
+	if (hit) {
+		atomic_long_inc(&rd->injected);
+		io->stall = rule.stall;
+		ramdisk_fault_log(rd, io,
+				  io->stall ?
+					  "stalled by the injection rule, hit" :
+					  "failed by the injection rule, hit",
+				  hit);
+		io->bytes = 0;
+		return rule.stall ? BLK_STS_TIMEOUT : rule.status;
+	}
+	if (!ramdisk_op_touches_media(io->op) ||
+	    !badblocks_check(&faults->bb, io->sector, io->bytes >> SECTOR_SHIFT,
+			     &first_bad, &bad_sectors))
+		return ramdisk_do_io(rd, io);
+
+	atomic_long_inc(&rd->bad_block_errors);
+	ramdisk_fault_log(rd, io, "bad sector", max(first_bad, io->sector));
+	/* As a drive that remaps a sector once it failed. */
+	if (READ_ONCE(faults->badblocks_once))
+		badblocks_clear(&faults->bb, first_bad, bad_sectors);
+	lbs_sectors = queue_logical_block_size(rd->disk->queue) >> SECTOR_SHIFT;
+	/* What a real disk does: the blocks before the bad one are done. */
+	if (READ_ONCE(faults->badblocks_partial_io) && first_bad > io->sector)
+		io->bytes = round_down(first_bad - io->sector, lbs_sectors)
+			    << SECTOR_SHIFT;
+	else
+		io->bytes = 0;
+	if (io->bytes) {
+		status = ramdisk_do_prefix(rd, io);
+		if (status != BLK_STS_OK)
+			return status;
+	}
+	return BLK_STS_IOERR;
+}
+
 /**
  * ramdisk_handle_io - do one I/O, whichever entry point it came through
  * @rd: the disk
@@ -1361,7 +1575,8 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
  *      set to where it was written
  *
  * The one core below ramdisk_queue_rq() and ramdisk_submit_bio(): the
- * bounds check, the zone model of a zoned disk, then the store. Linear
+ * bounds check, the faults a configfs disk is set to have, the zone model
+ * of a zoned disk, then the store. Linear
  * backing: does not sleep, unless the disk is zoned. Page backing: a write
  * may sleep allocating a page, as @io->gfp allows.
  *
@@ -1385,6 +1600,8 @@ static __always_inline blk_status_t ramdisk_handle_io(struct ramdisk_dev *rd,
 	if (unlikely(sectors > rd->capacity ||
 		     io->sector > rd->capacity - sectors))
 		return ramdisk_out_of_range(rd, io);
+	if (unlikely(rd->faults) && unlikely(ramdisk_faults_armed(rd->faults)))
+		return ramdisk_faulty_io(rd, io);
 	if (unlikely(rd->zones))
 		return ramdisk_zoned_io(rd, io);
 	return ramdisk_store_io_inline(rd, io);
@@ -1399,15 +1616,91 @@ static struct llist_head *ramdisk_parked(struct ramdisk_dev *rd,
 }
 
 /*
+ * Delays and bandwidth (completion_nsec, mbps): a request is copied at
+ * once and then ended later, from a timer, or by ->poll on a polled
+ * queue; nothing waits in queue_rq. With mbps the disk is a link that
+ * moves one request's bytes at a time: each transfer starts when the one
+ * before it is done, so that requests in flight overlap their latency but
+ * not their transfers, and a burst cannot pass the cap.
+ */
+
+/*
+ * Does not sleep. When a request of @bytes (0 for one that moves no data)
+ * that came at @now may end, in CLOCK_MONOTONIC nanoseconds.
+ */
+static u64 ramdisk_due(struct ramdisk_dev *rd, unsigned int bytes, u64 now)
+{
+	u64 due = now + READ_ONCE(rd->completion_nsec);
+	unsigned int rate = READ_ONCE(rd->mbps);
+	s64 start, end, free;
+	u64 transfer;
+
+	if (!rate || !bytes)
+		return due;
+	transfer = div_u64((u64)bytes * NSEC_PER_SEC, rate) >> 20;
+	free = atomic64_read(&rd->link_free);
+	do {
+		start = max_t(s64, free, now);
+		end = start + transfer;
+	} while (!atomic64_try_cmpxchg(&rd->link_free, &free, end));
+	return max_t(u64, due, end);
+}
+
+/* Does not sleep: runs in hard interrupt context. */
+static enum hrtimer_restart ramdisk_rq_timer(struct hrtimer *timer)
+{
+	struct ramdisk_cmd *cmd =
+		container_of(timer, struct ramdisk_cmd, timer);
+
+	blk_mq_end_request(blk_mq_rq_from_pdu(cmd), cmd->status);
+	return HRTIMER_NORESTART;
+}
+
+/* Not for I/O: runs when the tag set's requests are made. */
+static int ramdisk_init_request(struct blk_mq_tag_set *set, struct request *rq,
+				unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct ramdisk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	cmd->timer.function = ramdisk_rq_timer;
+	atomic_set(&cmd->stalled, 0);
+	return 0;
+}
+
+/*
+ * Does not sleep. A request that failed: a stalled one is left for the
+ * timeout handler (true); one partly done (badblocks_partial_io) ends
+ * the bios or parts of bios that were transferred now, as a disk that
+ * reports how far it got, and is then ended with its error as any other.
+ */
+static noinline bool ramdisk_rq_failed(struct ramdisk_dev *rd,
+				       struct request *rq,
+				       const struct ramdisk_io *io)
+{
+	struct ramdisk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (io->stall) {
+		atomic_long_inc(&rd->stalled);
+		atomic_set(&cmd->stalled, 1);
+		return true;
+	}
+	if (io->bytes && io->bytes < blk_rq_bytes(rq))
+		blk_update_request(rq, BLK_STS_OK, io->bytes);
+	return false;
+}
+
+/*
  * Linear backing: does not sleep, the work is a memcpy. Page backing: may
  * sleep allocating a page, which BLK_MQ_F_BLOCKING permits.
  *
  * Copies the request. One on a polled queue is then parked for
  * ramdisk_poll() to end: its submitter polls for the completion, and an
- * end here would complete it before anyone polled. Others are left for
+ * end here would complete it before anyone polled. A delayed one is left
+ * to its timer, a stalled one to the timeout handler. Others are left for
  * the caller to end.
  *
- * Return: true if the request was parked.
+ * Return: true if the request was parked, delayed or stalled.
  */
 static bool ramdisk_copy_or_park(struct blk_mq_hw_ctx *hctx, struct request *rq,
 				 blk_status_t *status)
@@ -1420,18 +1713,33 @@ static bool ramdisk_copy_or_park(struct blk_mq_hw_ctx *hctx, struct request *rq,
 		.bio = rq->bio,
 		.gfp = GFP_NOIO,
 	};
-	struct ramdisk_cmd *cmd;
+	struct ramdisk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u64 now = 0;
 
+	/* Timed before the copy, as a device times from the doorbell. */
+	if (unlikely(READ_ONCE(rd->completion_nsec) || READ_ONCE(rd->mbps)))
+		now = ktime_get_ns();
 	blk_mq_start_request(rq);
 	*status = ramdisk_handle_io(rd, &io);
 	/* Where an append went: the block layer tells its submitter. */
 	if (unlikely(io.op == REQ_OP_ZONE_APPEND))
 		rq->__sector = io.sector;
 	trace_ramdisk_rq_done(rq->q->disk, &io, hctx->queue_num, *status);
+	if (unlikely(*status != BLK_STS_OK) && ramdisk_rq_failed(rd, rq, &io))
+		return true;
+	cmd->status = *status;
+	cmd->due = 0;
+	if (unlikely(now)) {
+		cmd->due = ramdisk_due(rd, bio_has_data(rq->bio) ? io.bytes : 0,
+				       now);
+		if (hctx->type != HCTX_TYPE_POLL) {
+			hrtimer_start(&cmd->timer, ns_to_ktime(cmd->due),
+				      HRTIMER_MODE_ABS);
+			return true;
+		}
+	}
 	if (hctx->type != HCTX_TYPE_POLL)
 		return false;
-	cmd = blk_mq_rq_to_pdu(rq);
-	cmd->status = *status;
 	/* A full barrier: ramdisk_poll() sees the copy done. */
 	llist_add(&cmd->parked, ramdisk_parked(rd, hctx));
 	return true;
@@ -1483,12 +1791,24 @@ static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	struct request *rq;
 	int ended = 0, batched = 0;
 
+	u64 now = 0;
+
 	parked = llist_del_all(ramdisk_parked(rd, hctx));
 	if (!parked)
 		return 0;
 	/* The list is newest first; end requests in the order they came. */
 	llist_for_each_entry_safe(cmd, next, llist_reverse_order(parked),
 				  parked) {
+		/* A delayed request is not reaped before its time. */
+		if (unlikely(cmd->due)) {
+			if (!now)
+				now = ktime_get_ns();
+			if (cmd->due > now) {
+				llist_add(&cmd->parked,
+					  ramdisk_parked(rd, hctx));
+				continue;
+			}
+		}
 		rq = blk_mq_rq_from_pdu(cmd);
 		if (blk_mq_add_to_batch(rq, iob, cmd->status != BLK_STS_OK,
 					blk_mq_end_request_batch))
@@ -1502,17 +1822,28 @@ static int ramdisk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 }
 
 /*
- * Does not sleep. Requests on the other queues end inside queue_rq, so a
- * request times out only while it is still being copied (a page store's
- * allocation waiting on reclaim), or when it sits parked on a polled queue
- * whose submitter stopped polling (an io_uring IOPOLL ring never reaped).
- * The parked ones are ended now; one still being copied gets more time.
+ * Does not sleep. A request the injection rule stalled is ended now, with
+ * BLK_STS_TIMEOUT, as a driver whose device never answered ends it.
+ * Other requests on the other queues end inside queue_rq or from their
+ * timer, so one times out only while it is still being copied (a page
+ * store's allocation waiting on reclaim) or delayed longer than the
+ * timeout; it gets more time. One parked on a polled queue whose
+ * submitter stopped polling (an io_uring IOPOLL ring never reaped) is
+ * ended now, if its delay is over.
  */
 static enum blk_eh_timer_return ramdisk_timeout(struct request *rq)
 {
+	struct ramdisk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	struct ramdisk_dev *rd = hctx->queue->queuedata;
 	bool parked = hctx->type == HCTX_TYPE_POLL;
 
+	if (atomic_xchg(&cmd->stalled, 0)) {
+		atomic_long_inc(&rd->timed_out);
+		trace_ramdisk_rq_timeout(rq, hctx->queue_num, false);
+		blk_mq_end_request(rq, BLK_STS_TIMEOUT);
+		return BLK_EH_DONE;
+	}
 	if (parked)
 		ramdisk_poll(hctx, NULL);
 	/* The caller holds a reference: the request cannot be reused yet. */
@@ -1552,6 +1883,7 @@ static const struct blk_mq_ops ramdisk_mq_ops = {
 	.poll = ramdisk_poll,
 	.timeout = ramdisk_timeout,
 	.map_queues = ramdisk_map_queues,
+	.init_request = ramdisk_init_request,
 };
 
 /*
@@ -1678,7 +2010,62 @@ static struct attribute *ramdisk_disk_attrs[] = {
 	&dev_attr_allocated_bytes.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(ramdisk_disk);
+
+static const struct attribute_group ramdisk_disk_group = {
+	.attrs = ramdisk_disk_attrs,
+};
+
+/* /sys/block/DISK/faults/NAME: how often each fault happened. */
+static ssize_t ramdisk_fault_count_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct ramdisk_dev *rd = dev_to_disk(dev)->private_data;
+	struct dev_ext_attribute *ext;
+
+	ext = container_of(attr, struct dev_ext_attribute, attr);
+	return sysfs_emit(buf, "%ld\n",
+			  atomic_long_read((void *)rd + (size_t)ext->var));
+}
+
+static struct dev_ext_attribute ramdisk_attr_bad_block_errors = {
+	__ATTR(bad_block_errors, 0444, ramdisk_fault_count_show, NULL),
+	(void *)offsetof(struct ramdisk_dev, bad_block_errors),
+};
+
+static struct dev_ext_attribute ramdisk_attr_injected = {
+	__ATTR(injected, 0444, ramdisk_fault_count_show, NULL),
+	(void *)offsetof(struct ramdisk_dev, injected),
+};
+
+static struct dev_ext_attribute ramdisk_attr_stalled = {
+	__ATTR(stalled, 0444, ramdisk_fault_count_show, NULL),
+	(void *)offsetof(struct ramdisk_dev, stalled),
+};
+
+static struct dev_ext_attribute ramdisk_attr_timed_out = {
+	__ATTR(timed_out, 0444, ramdisk_fault_count_show, NULL),
+	(void *)offsetof(struct ramdisk_dev, timed_out),
+};
+
+static struct attribute *ramdisk_fault_attrs[] = {
+	&ramdisk_attr_bad_block_errors.attr.attr,
+	&ramdisk_attr_injected.attr.attr,
+	&ramdisk_attr_stalled.attr.attr,
+	&ramdisk_attr_timed_out.attr.attr,
+	NULL,
+};
+
+static const struct attribute_group ramdisk_fault_group = {
+	.name = "faults",
+	.attrs = ramdisk_fault_attrs,
+};
+
+static const struct attribute_group *ramdisk_disk_groups[] = {
+	&ramdisk_disk_group,
+	&ramdisk_fault_group,
+	NULL,
+};
 
 /*
  * May sleep; runs when a disk is made, never for I/O, so GFP_KERNEL is
@@ -1973,6 +2360,21 @@ static void ramdisk_free_dev(struct ramdisk_dev *rd)
 	kfree(rd);
 }
 
+/*
+ * Does not sleep. The settings a disk takes while it runs: the delay and
+ * the cap apply to requests that come after, the timeout to requests
+ * started after.
+ */
+static void ramdisk_set_live(struct ramdisk_dev *rd,
+			     const struct ramdisk_config *config)
+{
+	WRITE_ONCE(rd->completion_nsec, config->completion_nsec);
+	WRITE_ONCE(rd->mbps, config->mbps);
+	if (rd->queue_mode == RAMDISK_QUEUE_MQ)
+		blk_queue_rq_timeout(rd->disk->queue,
+				     msecs_to_jiffies(config->io_timeout));
+}
+
 /**
  * ramdisk_add_disk - make the gendisk of a store and register it
  * @rd: the store, from ramdisk_alloc_dev(), without a disk
@@ -2013,6 +2415,11 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 	rd->removing = false;
 	rd->poll_queues = 0;
 	memset(&rd->tag_set, 0, sizeof(rd->tag_set));
+	atomic64_set(&rd->link_free, 0);
+	atomic_long_set(&rd->bad_block_errors, 0);
+	atomic_long_set(&rd->injected, 0);
+	atomic_long_set(&rd->stalled, 0);
+	atomic_long_set(&rd->timed_out, 0);
 
 	rd->index = ida_alloc_max(&ramdisk_indexes, RAMDISK_MAX_DISKS - 1,
 				  GFP_KERNEL);
@@ -2064,6 +2471,7 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 	disk->private_data = rd;
 	strscpy(disk->disk_name, name, DISK_NAME_LEN);
 	set_capacity(disk, rd->capacity);
+	ramdisk_set_live(rd, config);
 	if (rd->zones) {
 		err = ramdisk_register_zones(disk, rd->zones);
 		if (err)
@@ -2207,6 +2615,9 @@ static const struct {
 	{ "zone_max_active", offsetof(struct ramdisk_config, zone_max_active) },
 	{ "zone_append_max_sectors",
 	  offsetof(struct ramdisk_config, zone_append_max_sectors) },
+	{ "completion_nsec", offsetof(struct ramdisk_config, completion_nsec) },
+	{ "mbps", offsetof(struct ramdisk_config, mbps) },
+	{ "io_timeout", offsetof(struct ramdisk_config, io_timeout) },
 };
 
 static unsigned int *ramdisk_uint_setting(struct ramdisk_config *config,
@@ -2218,6 +2629,13 @@ static unsigned int *ramdisk_uint_setting(struct ramdisk_config *config,
 		if (!strcmp(name, ramdisk_uint_settings[i].name))
 			return (void *)config + ramdisk_uint_settings[i].offset;
 	return NULL;
+}
+
+/* Settings a powered disk takes at once: how it delays and times out. */
+static bool ramdisk_is_live_setting(const char *name)
+{
+	return !strcmp(name, "completion_nsec") || !strcmp(name, "mbps") ||
+	       !strcmp(name, "io_timeout");
 }
 
 /* Parses the value of setting @name into @config; logs what is wrong. */
@@ -2276,14 +2694,17 @@ static ssize_t ramdisk_item_store(struct config_item *item, const char *page,
 
 	mutex_lock(&ramdisk_lock);
 	config = ri->config;
-	if (ri->rd)
+	if (ri->rd && !ramdisk_is_live_setting(name))
 		err = -EBUSY;
 	else
 		err = ramdisk_config_parse(&config, name, page) ?:
 			      ramdisk_config_validate(&config,
 						      &ramdisk_defaults);
-	if (!err)
+	if (!err) {
 		ri->config = config;
+		if (ri->rd)
+			ramdisk_set_live(ri->rd, &config);
+	}
 	mutex_unlock(&ramdisk_lock);
 	return err ?: count;
 }
@@ -2316,12 +2737,294 @@ RAMDISK_SETTING_ATTR(zone_nr_conv);
 RAMDISK_SETTING_ATTR(zone_max_open);
 RAMDISK_SETTING_ATTR(zone_max_active);
 RAMDISK_SETTING_ATTR(zone_append_max_sectors);
+RAMDISK_SETTING_ATTR(completion_nsec);
+RAMDISK_SETTING_ATTR(mbps);
+RAMDISK_SETTING_ATTR(io_timeout);
 
 static ssize_t ramdisk_item_disk_name_show(struct config_item *item, char *page)
 {
 	return sprintf(page, RAMDISK_NAME "-%s\n", config_item_name(item));
 }
 CONFIGFS_ATTR_RO(ramdisk_item_, disk_name);
+
+/*
+ * The faults of a configfs disk, powered or not: the bad sectors, their
+ * two modes and the injection rule. Each takes effect on the next I/O.
+ */
+
+/*
+ * Does not sleep. Marks sectors @start..@end bad (@bad), or heals them.
+ * A range that might not fit is refused whole rather than added in part.
+ *
+ * Return: 0, or -ENOSPC.
+ */
+static int ramdisk_badblocks_change(struct badblocks *bb, bool bad, u64 start,
+				    u64 end)
+{
+	int err = 0;
+
+	if (!bad)
+		return badblocks_clear(bb, start, end - start + 1) ? -ENOSPC :
+								     0;
+	if (READ_ONCE(bb->count) + DIV_ROUND_UP(end - start + 1, BB_MAX_LEN) >
+	    MAX_BADBLOCKS)
+		return -ENOSPC;
+	/*
+	 * One table entry per call: 6.1's badblocks_set() puts the entries
+	 * of a longer range in reverse order, where lookups miss them.
+	 */
+	for (; start <= end && !err; start += BB_MAX_LEN)
+		err = badblocks_set(bb, start,
+				    min_t(u64, end - start + 1, BB_MAX_LEN), 1);
+	return err ? -ENOSPC : 0;
+}
+
+/* May sleep. null_blk's format: +START-END adds, -START-END clears. */
+static ssize_t ramdisk_item_badblocks_store(struct config_item *item,
+					    const char *page, size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	unsigned long long start, end;
+	char sign, dash;
+	int err;
+
+	if (sscanf(page, "%c%llu%c%llu", &sign, &start, &dash, &end) != 4 ||
+	    (sign != '+' && sign != '-') || dash != '-' || start > end ||
+	    end >= MAX_LFS_FILESIZE >> SECTOR_SHIFT) {
+		pr_err("badblocks=%.*s is invalid: allowed +START-END or -START-END, sectors, START <= END\n",
+		       ramdisk_value_len(page), page);
+		return -EINVAL;
+	}
+	/* Writers one at a time, so that a room check holds. */
+	mutex_lock(&ramdisk_lock);
+	err = ramdisk_badblocks_change(&ri->faults.bb, sign == '+', start, end);
+	mutex_unlock(&ramdisk_lock);
+	if (err)
+		pr_err("badblocks=%.*s: no room in the table (%lu ranges of up to %d sectors)\n",
+		       ramdisk_value_len(page), page, MAX_BADBLOCKS,
+		       BB_MAX_LEN);
+	return err ?: count;
+}
+
+/* "START LENGTH" per range, as null_blk and md show them. */
+static ssize_t ramdisk_item_badblocks_show(struct config_item *item, char *page)
+{
+	return badblocks_show(&to_ramdisk_item(item)->faults.bb, page, 0);
+}
+CONFIGFS_ATTR(ramdisk_item_, badblocks);
+
+static ssize_t ramdisk_item_fault_mode_store(const char *page, size_t count,
+					     const char *name, bool *mode)
+{
+	bool value;
+
+	if (kstrtobool(page, &value)) {
+		pr_err("%s=%.*s is invalid: allowed 0 or 1\n", name,
+		       ramdisk_value_len(page), page);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*mode, value);
+	return count;
+}
+
+static ssize_t ramdisk_item_badblocks_once_show(struct config_item *item,
+						char *page)
+{
+	return sprintf(page, "%d\n",
+		       READ_ONCE(to_ramdisk_item(item)->faults.badblocks_once));
+}
+
+static ssize_t ramdisk_item_badblocks_once_store(struct config_item *item,
+						 const char *page, size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+
+	return ramdisk_item_fault_mode_store(page, count, "badblocks_once",
+					     &ri->faults.badblocks_once);
+}
+CONFIGFS_ATTR(ramdisk_item_, badblocks_once);
+
+static ssize_t ramdisk_item_badblocks_partial_io_show(struct config_item *item,
+						      char *page)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+
+	return sprintf(page, "%d\n",
+		       READ_ONCE(ri->faults.badblocks_partial_io));
+}
+
+static ssize_t ramdisk_item_badblocks_partial_io_store(struct config_item *item,
+						       const char *page,
+						       size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+
+	return ramdisk_item_fault_mode_store(page, count,
+					     "badblocks_partial_io",
+					     &ri->faults.badblocks_partial_io);
+}
+CONFIGFS_ATTR(ramdisk_item_, badblocks_partial_io);
+
+/* What a hit I/O ends with, by the name the inject attribute gives it. */
+static const struct {
+	const char *name;
+	blk_status_t status;
+} ramdisk_rule_statuses[] = {
+	{ "ioerr", BLK_STS_IOERR },	    { "medium", BLK_STS_MEDIUM },
+	{ "timeout", BLK_STS_TIMEOUT },	    { "nospc", BLK_STS_NOSPC },
+	{ "transport", BLK_STS_TRANSPORT }, { "target", BLK_STS_TARGET },
+	{ "resource", BLK_STS_RESOURCE },   { "notsupp", BLK_STS_NOTSUPP },
+	{ "stall", BLK_STS_TIMEOUT },
+};
+
+static const char *const ramdisk_rule_op_names[] = {
+	[RAMDISK_RULE_ANY] = "any",
+	[RAMDISK_RULE_READ] = "read",
+	[RAMDISK_RULE_WRITE] = "write",
+};
+
+/* One KEY=VALUE of a rule into @rule; logs what is wrong. */
+static int ramdisk_rule_parse_one(struct ramdisk_rule *rule, char *word)
+{
+	char *value = strchr(word, '=');
+	int i;
+
+	if (!value)
+		goto out_invalid;
+	*value++ = '\0';
+	if (!strcmp(word, "every"))
+		return kstrtouint(value, 10, &rule->every) || !rule->every ?
+			       -EINVAL :
+			       0;
+	if (!strcmp(word, "probability"))
+		return kstrtouint(value, 10, &rule->probability) ||
+				       !rule->probability ||
+				       rule->probability > 100 ?
+			       -EINVAL :
+			       0;
+	if (!strcmp(word, "seed"))
+		return kstrtou64(value, 0, &rule->seed);
+	if (!strcmp(word, "times"))
+		return kstrtouint(value, 10, &rule->times);
+	if (!strcmp(word, "op")) {
+		i = match_string(ramdisk_rule_op_names,
+				 ARRAY_SIZE(ramdisk_rule_op_names), value);
+		if (i < 0)
+			return -EINVAL;
+		rule->op = i;
+		return 0;
+	}
+	if (!strcmp(word, "status")) {
+		for (i = 0; i < ARRAY_SIZE(ramdisk_rule_statuses); i++)
+			if (!strcmp(value, ramdisk_rule_statuses[i].name))
+				break;
+		if (i == ARRAY_SIZE(ramdisk_rule_statuses))
+			return -EINVAL;
+		rule->status = ramdisk_rule_statuses[i].status;
+		rule->stall = !strcmp(value, "stall");
+		return 0;
+	}
+out_invalid:
+	return -EINVAL;
+}
+
+/*
+ * A rule from "every=N" or "probability=P [seed=S]", with op=, status=
+ * and times= optional, or "off".
+ */
+static int ramdisk_rule_parse(struct ramdisk_rule *rule, bool *on,
+			      const char *page)
+{
+	char *copy, *rest, *word;
+	int err = 0;
+
+	*rule = (struct ramdisk_rule){ .status = BLK_STS_IOERR };
+	copy = kstrndup(page, PAGE_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	rest = strim(copy);
+	*on = strcmp(rest, "off");
+	while (*on && !err && (word = strsep(&rest, " \t")))
+		if (*word)
+			err = ramdisk_rule_parse_one(rule, word);
+	kfree(copy);
+	if (err || (*on && !rule->every == !rule->probability)) {
+		pr_err("inject=%.*s is invalid: allowed off, or every=N (N >= 1) or probability=P (1..100) with seed=S, op=any|read|write, status=ioerr|medium|timeout|nospc|transport|target|resource|notsupp|stall, times=N\n",
+		       ramdisk_value_len(page), page);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The rule needs a request to stall: a bio disk has no timeout handler. */
+static int ramdisk_check_rule(const struct ramdisk_rule *rule, bool on,
+			      const struct ramdisk_config *config)
+{
+	if (!on || !rule->stall || config->queue_mode == RAMDISK_QUEUE_MQ)
+		return 0;
+	pr_err("inject=status=stall needs queue_mode=mq: a bio disk has no timeout handler\n");
+	return -EINVAL;
+}
+
+/* May sleep. A new rule starts counting from nothing. */
+static ssize_t ramdisk_item_inject_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	struct ramdisk_faults *faults = &ri->faults;
+	struct ramdisk_rule rule;
+	bool on;
+	int err;
+
+	err = ramdisk_rule_parse(&rule, &on, page);
+	if (err)
+		return err;
+	mutex_lock(&ramdisk_lock);
+	err = ramdisk_check_rule(&rule, on, &ri->config);
+	if (!err) {
+		spin_lock(&faults->lock);
+		faults->rule = rule;
+		faults->until_hit = rule.every;
+		faults->hits = 0;
+		prandom_seed_state(&faults->rnd, rule.seed);
+		WRITE_ONCE(faults->rule_on, on);
+		spin_unlock(&faults->lock);
+	}
+	mutex_unlock(&ramdisk_lock);
+	return err ?: count;
+}
+
+/* The rule as it would be written, or "off" once it has ended. */
+static ssize_t ramdisk_item_inject_show(struct config_item *item, char *page)
+{
+	struct ramdisk_faults *faults = &to_ramdisk_item(item)->faults;
+	struct ramdisk_rule rule;
+	const char *status = "";
+	ssize_t len;
+	bool on;
+	int i;
+
+	spin_lock(&faults->lock);
+	rule = faults->rule;
+	on = faults->rule_on;
+	spin_unlock(&faults->lock);
+	if (!on)
+		return sprintf(page, "off\n");
+	for (i = 0; i < ARRAY_SIZE(ramdisk_rule_statuses); i++)
+		if (rule.status == ramdisk_rule_statuses[i].status &&
+		    rule.stall ==
+			    !strcmp(ramdisk_rule_statuses[i].name, "stall"))
+			status = ramdisk_rule_statuses[i].name;
+	if (rule.every)
+		len = sprintf(page, "every=%u", rule.every);
+	else
+		len = sprintf(page, "probability=%u seed=%llu",
+			      rule.probability, rule.seed);
+	return len + sprintf(page + len, " op=%s status=%s times=%u\n",
+			     ramdisk_rule_op_names[rule.op], status,
+			     rule.times);
+}
+CONFIGFS_ATTR(ramdisk_item_, inject);
 
 static ssize_t ramdisk_item_power_show(struct config_item *item, char *page)
 {
@@ -2393,12 +3096,15 @@ static int ramdisk_item_power_on(struct ramdisk_item *ri)
 	 * parameters and every write was validated. How the zone settings
 	 * fit together is checked now; memory is a matter of now too.
 	 */
-	err = ramdisk_check_zoned(&ri->config);
+	err = ramdisk_check_zoned(&ri->config) ?:
+		      ramdisk_check_rule(&ri->faults.rule, ri->faults.rule_on,
+					 &ri->config);
 	if (err)
 		return err;
 	rd = ramdisk_item_store_for_power_on(ri);
 	if (IS_ERR(rd))
 		return PTR_ERR(rd);
+	rd->faults = &ri->faults;
 	snprintf(name, sizeof(name), RAMDISK_NAME "-%s",
 		 config_item_name(&ri->item));
 	err = ramdisk_add_disk(rd, &ri->config, name, &ri->item);
@@ -2525,6 +3231,13 @@ static struct configfs_attribute *ramdisk_item_attrs[] = {
 	&ramdisk_item_attr_zone_append_max_sectors,
 	&ramdisk_item_attr_zone_readonly,
 	&ramdisk_item_attr_zone_offline,
+	&ramdisk_item_attr_completion_nsec,
+	&ramdisk_item_attr_mbps,
+	&ramdisk_item_attr_io_timeout,
+	&ramdisk_item_attr_badblocks,
+	&ramdisk_item_attr_badblocks_once,
+	&ramdisk_item_attr_badblocks_partial_io,
+	&ramdisk_item_attr_inject,
 	&ramdisk_item_attr_disk_name,
 	NULL,
 };
@@ -2533,7 +3246,10 @@ static struct configfs_attribute *ramdisk_item_attrs[] = {
 
 static void ramdisk_item_release(struct config_item *item)
 {
-	kfree(to_ramdisk_item(item));
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+
+	badblocks_exit(&ri->faults.bb);
+	kfree(ri);
 }
 
 static struct configfs_item_operations ramdisk_item_ops = {
@@ -2570,6 +3286,11 @@ static struct config_item *ramdisk_make_item(struct config_group *group,
 	ri = kzalloc(sizeof(*ri), GFP_KERNEL);
 	if (!ri)
 		return ERR_PTR(-ENOMEM);
+	if (badblocks_init(&ri->faults.bb, 1)) {
+		kfree(ri);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&ri->faults.lock);
 	ri->config = ramdisk_defaults;
 	config_item_init_type_name(&ri->item, name, &ramdisk_item_type);
 	return &ri->item;

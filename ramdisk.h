@@ -3,12 +3,15 @@
 #define RAMDISK_H
 
 #include <linux/atomic.h>
+#include <linux/badblocks.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/configfs.h>
 #include <linux/list.h>
+#include <linux/hrtimer.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/prandom.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -36,6 +39,11 @@
 #define RAMDISK_MAX_ZONE_SIZE_MIB 65536
 
 #define RAMDISK_MAX_QUEUE_DEPTH 4096
+
+/* The block layer's own default request timeout (BLK_DEFAULT_SG_TIMEOUT). */
+#define RAMDISK_DEFAULT_IO_TIMEOUT_MSEC 30000
+/* An hour: longer would only leave a test waiting for nothing. */
+#define RAMDISK_MAX_IO_TIMEOUT_MSEC 3600000
 
 /*
  * Load-time disks are made one after another inside insmod; 64 keeps a
@@ -121,6 +129,10 @@ enum ramdisk_queue_mode {
  * @zone_max_active: open and closed zones at most; 0: no limit
  * @zone_append_max_sectors: longest zone append; 0: none, the block layer
  *                           emulates it with writes where it can (6.10+)
+ * @completion_nsec: every request ends this long after it came; 0: at once
+ * @mbps: MiB/s the disk transfers at most; 0: no limit
+ * @io_timeout: milliseconds before blk-mq's timeout handler runs for a
+ *              request not ended (the queue's io_timeout)
  *
  * Filled from the module parameters for load-time disks, and from them
  * and then configfs writes for runtime disks; ramdisk_config_validate()
@@ -142,6 +154,9 @@ struct ramdisk_config {
 	unsigned int zone_max_open;
 	unsigned int zone_max_active;
 	unsigned int zone_append_max_sectors;
+	unsigned int completion_nsec;
+	unsigned int mbps;
+	unsigned int io_timeout;
 };
 
 /**
@@ -155,6 +170,8 @@ struct ramdisk_config {
  *       alone (the block core never hands ->submit_bio a chain).
  * @gfp: how the page store may allocate for a write: GFP_NOIO, or
  *       GFP_NOWAIT for a REQ_NOWAIT bio, which must not sleep
+ * @stall: set by the injection rule: the I/O is not done and must not be
+ *         ended, so that blk-mq's timeout handler ends it
  *
  * ramdisk_queue_rq() and ramdisk_submit_bio() only fill one in; the bounds
  * check, the stores and every behaviour below them see no request.
@@ -165,6 +182,7 @@ struct ramdisk_io {
 	unsigned int bytes;
 	struct bio *bio;
 	gfp_t gfp;
+	bool stall;
 };
 
 /**
@@ -221,13 +239,81 @@ struct ramdisk_zones {
 };
 
 /**
+ * enum ramdisk_rule_op - which requests an injection rule counts
+ * @RAMDISK_RULE_ANY: every request
+ * @RAMDISK_RULE_READ: reads
+ * @RAMDISK_RULE_WRITE: writes and zone appends
+ */
+enum ramdisk_rule_op {
+	RAMDISK_RULE_ANY,
+	RAMDISK_RULE_READ,
+	RAMDISK_RULE_WRITE,
+};
+
+/**
+ * struct ramdisk_rule - which I/O to fail on purpose, and how
+ * @op: which I/O counts
+ * @every: hit every @every-th I/O that counts; 0: use @probability
+ * @probability: percent of the I/O that counts to hit, drawn from a
+ *               generator seeded with @seed, so that runs repeat
+ * @seed: the generator's seed
+ * @times: hits after which the rule ends; 0: no end
+ * @status: what a hit I/O ends with
+ * @stall: a hit request is not ended; the timeout handler ends it
+ */
+struct ramdisk_rule {
+	enum ramdisk_rule_op op;
+	unsigned int every;
+	unsigned int probability;
+	u64 seed;
+	unsigned int times;
+	blk_status_t status;
+	bool stall;
+};
+
+/**
+ * struct ramdisk_faults - what a configfs disk fails on purpose
+ * @bb: the bad sectors; the table has its own seqlock
+ * @badblocks_once: a bad range heals after its first error
+ * @badblocks_partial_io: the sectors before the first bad one are
+ *                        transferred, and the I/O then fails
+ * @lock: protects the rule and its state below
+ * @rule: the rule, while @rule_on
+ * @rule_on: a rule is set and has hits left
+ * @until_hit: with @rule.every, I/Os to count before the next hit
+ * @hits: I/Os it hit so far
+ * @rnd: its generator
+ *
+ * Owned by the configfs item, so that it is set before power-on and
+ * outlives power-off, as null_blk's are; a disk points to it.
+ */
+struct ramdisk_faults {
+	struct badblocks bb;
+	bool badblocks_once;
+	bool badblocks_partial_io;
+	spinlock_t lock; /* see @lock above */
+	struct ramdisk_rule rule;
+	bool rule_on;
+	unsigned int until_hit;
+	unsigned int hits;
+	struct rnd_state rnd;
+};
+
+/**
  * struct ramdisk_cmd - what blk-mq keeps for the driver with each request
  * @parked: entry in a poll queue's list of copied requests, until ->poll
- * @status: how the copy ended, for ->poll to end the request with
+ * @status: how the copy ended, for ->poll or @timer to end the request with
+ * @due: CLOCK_MONOTONIC nanoseconds before which a parked request may not
+ *       be ended (completion_nsec, mbps); 0: at once
+ * @timer: ends a delayed request at @due, on the other queues
+ * @stalled: the request is left for the timeout handler, which ends it
  */
 struct ramdisk_cmd {
 	struct llist_node parked;
 	blk_status_t status;
+	u64 due;
+	struct hrtimer timer;
+	atomic_t stalled;
 };
 
 /**
@@ -242,6 +328,16 @@ struct ramdisk_cmd {
  *                 must leave to the rest of the machine
  * @capacity: size of the disk in 512-byte sectors
  * @zones: the zone model of a zoned disk, else NULL
+ * @faults: a configfs disk's bad blocks and injection rule (its item's);
+ *          NULL for a load-time disk
+ * @completion_nsec: every request ends this long after it came
+ * @mbps: the transfer rate's cap in MiB/s, 0: none
+ * @link_free: with @mbps, CLOCK_MONOTONIC nanoseconds when the transfers
+ *             already paced are done: the next one starts then
+ * @bad_block_errors: I/Os failed by a bad sector, for sysfs
+ * @injected: I/Os the injection rule hit, for sysfs
+ * @stalled: requests the rule left for the timeout handler, for sysfs
+ * @timed_out: requests the timeout handler ended, for sysfs
  * @made_with: the settings the store and zones were made with
  * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
@@ -266,6 +362,14 @@ struct ramdisk_dev {
 	unsigned long reserve_pages;
 	sector_t capacity;
 	struct ramdisk_zones *zones;
+	struct ramdisk_faults *faults;
+	unsigned int completion_nsec;
+	unsigned int mbps;
+	atomic64_t link_free;
+	atomic_long_t bad_block_errors;
+	atomic_long_t injected;
+	atomic_long_t stalled;
+	atomic_long_t timed_out;
 	struct ramdisk_config made_with;
 	enum ramdisk_queue_mode queue_mode;
 	struct blk_mq_tag_set tag_set;
@@ -287,10 +391,12 @@ struct ramdisk_dev {
  * @rd: the disk while power is 1, else NULL; under ramdisk_lock
  * @kept: while power is 0 after a power 1, the store (data and zones) the
  *        disk had, for the next power 1; else NULL; under ramdisk_lock
+ * @faults: the disk's bad blocks and injection rule, whether powered or not
  */
 struct ramdisk_item {
 	struct config_item item;
 	struct ramdisk_config config;
+	struct ramdisk_faults faults;
 	struct ramdisk_dev *rd;
 	struct ramdisk_dev *kept;
 };
