@@ -4,7 +4,7 @@
 # and blk-mq's slab objects, its vmalloc areas and the page store's pages
 # all come back, and each disk's allocated_bytes says what it holds. One
 # cycle in five is a zoned disk powered off and on, whose store and zones
-# wait for it meanwhile.
+# wait for it meanwhile. Every disk has faults set.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -12,15 +12,21 @@
 CYCLES=100
 IO=$((256 << 10))
 
+# Every disk has a bad sector (past the data), an injection rule that
+# does not hit, and delayed completions: their table, rule and timers
+# must come and go with it.
+FAULTS=(badblocks=+8184-8191 "inject=every=1000000" completion_nsec=1000)
+
 # cycle NAME BACKING OFFSET [zoned]: one disk made, written, checked and
 # removed; a zoned one (1 MiB zones, OFFSET a zone's start) is powered off
 # and on before the check.
 cycle() {
 	local name=$1 backing=$2 off=$3 want
 	if [ "${4:-}" = zoned ]; then
-		cfs_disk "$name" size=4M backing="$backing" zoned=1 zone_size=1
+		cfs_disk "$name" size=4M backing="$backing" "${FAULTS[@]}" \
+			zoned=1 zone_size=1
 	else
-		cfs_disk "$name" size=4M backing="$backing"
+		cfs_disk "$name" size=4M backing="$backing" "${FAULTS[@]}"
 	fi
 	DEV=/dev/ramdisk-$name write_at "$off" /tmp/cycle
 	if [ "${4:-}" = zoned ]; then
