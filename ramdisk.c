@@ -305,6 +305,10 @@ static int ramdisk_check_zoned(const struct ramdisk_config *config)
 
 	if (!config->zoned)
 		return 0;
+	if (!IS_ENABLED(CONFIG_BLK_DEV_ZONED)) {
+		pr_err("zoned=1 needs a kernel with zoned block devices (CONFIG_BLK_DEV_ZONED)\n");
+		return -EINVAL;
+	}
 	if (config->queue_mode != RAMDISK_QUEUE_MQ) {
 		pr_err("zoned=1 needs queue_mode=mq: zone writes are ordered per zone by blk-mq (mq-deadline, or zone write plugging)\n");
 		return -EINVAL;
