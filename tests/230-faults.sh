@@ -54,6 +54,28 @@ open(out, "wb").write(buf[:])
 PY
 }
 
+# wait_busy: until the disk has a request in flight (its submitter has
+# it open; start-up takes seconds on a debug kernel). For slow requests:
+# a fast one is seldom seen in flight.
+wait_busy() {
+	local r w
+	for _ in $(seq 300); do
+		read -r r w <"/sys/block/ramdisk-f/inflight"
+		[ $((r + w)) -eq 0 ] || return 0
+		sleep 0.1
+	done
+	fail "no request in flight on $DEV"
+}
+
+# wait_for_fault NAME: until counter NAME is above 0.
+wait_for_fault() {
+	for _ in $(seq 300); do
+		[ "$(fault "$1")" -eq 0 ] || return 0
+		sleep 0.1
+	done
+	fail "$1 stayed 0"
+}
+
 # fio_min_lat JSON: the shortest total latency (submission to completion)
 # of fio's first job's reads, in ns.
 fio_min_lat() {
@@ -289,11 +311,7 @@ case_stall_removal() {
 	echo "every=1 op=read times=1 status=stall" >"$F/inject"
 	dd_io read 0 4096 >/tmp/stalled &
 	reader=$!
-	for _ in $(seq 100); do
-		[ "$(fault stalled)" -gt 0 ] && break
-		sleep 0.1
-	done
-	[ "$(fault stalled)" -gt 0 ] || fail "no read stalled"
+	wait_for_fault stalled
 	expect_refused EBUSY "ramdisk-f: open or mounted (1 openers), not removed" \
 		write "$F/power" 0
 	wait "$reader"
@@ -303,7 +321,7 @@ case_stall_removal() {
 }
 
 case_latency() {
-	local min inflight=0 n
+	local min inflight=0 n fio_pid
 	load_none
 	cfs_disk f size=8M completion_nsec=1000000
 	fio --name=qd1 --filename="$DEV" --direct=1 --rw=randread --bs=4k \
@@ -315,13 +333,15 @@ case_latency() {
 	[ "$min" -ge 1000000 ] || fail "a request ended after $min ns, before completion_nsec"
 	# At QD32 the delays overlap: many requests in flight at once.
 	fio --name=qd32 --filename="$DEV" --direct=1 --rw=randread --bs=4k \
-		--ioengine=libaio --iodepth=32 --time_based --runtime=4 >/dev/null &
-	for _ in $(seq 30); do
+		--ioengine=libaio --iodepth=32 --time_based --runtime=3 >/dev/null &
+	fio_pid=$!
+	# Sampled until fio ends: its start-up may take seconds (debug kernels).
+	while kill -0 "$fio_pid" 2>/dev/null; do
 		read -r n _ <"/sys/block/ramdisk-f/inflight"
 		[ "$n" -le "$inflight" ] || inflight=$n
 		sleep 0.1
 	done
-	wait $!
+	wait "$fio_pid"
 	[ "$inflight" -ge 8 ] || fail "at most $inflight requests were in flight at QD32"
 }
 
@@ -369,7 +389,7 @@ case_bandwidth() {
 	# open. Its data is all there after.
 	echo 2 >"$F/mbps"
 	dd if=/tmp/b of="$DEV" bs=1M count=8 oflag=direct status=none &
-	sleep 0.5
+	wait_busy
 	expect_refused EBUSY "ramdisk-f: open or mounted (1 openers), not removed" \
 		write "$F/power" 0
 	wait $!
@@ -409,6 +429,14 @@ case_ext4() {
 
 case_zoned() {
 	load_none
+	# make check-debug's kernels have no zoned block devices.
+	if ! grep -q '^CONFIG_BLK_DEV_ZONED=y' "/boot/config-$(uname -r)"; then
+		mkdir "$F"
+		echo 1 >"$F/zoned"
+		expect_refused EINVAL "zoned=1 needs a kernel with zoned block devices (CONFIG_BLK_DEV_ZONED)" \
+			write "$F/power" 1
+		return 0
+	fi
 	cfs_disk f zoned=1 size=16M zone_size=1
 	echo "+2060-2060" >"$F/badblocks"
 	expect_eq "write over a bad sector" "$(dd_io write 2048 8192)" EIO
@@ -438,7 +466,8 @@ case_race() {
 			--time_based --runtime=4 --continue_on_error=all \
 			>/dev/null 2>&1 &
 		fio_pid=$!
-		sleep 1
+		# fio has the disk open once the rule has hit.
+		wait_for_fault injected
 		echo 20000 >"$F/completion_nsec"
 		echo "-0-1023" >"$F/badblocks"
 		expect_refused EBUSY "ramdisk-f: open or mounted (" write "$F/power" 0
