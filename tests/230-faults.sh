@@ -463,14 +463,22 @@ case_race() {
 		echo "+0-4095" >"$F/badblocks"
 		fio --name=race --filename="$DEV" --direct=1 --rw=randrw --bs=4k \
 			--ioengine=libaio --iodepth=16 --numjobs="$NCPU" \
-			--time_based --runtime=4 --continue_on_error=all \
+			--time_based --runtime=6 --continue_on_error=all \
 			>/dev/null 2>&1 &
 		fio_pid=$!
-		# fio has the disk open once the rule has hit.
+		# fio has the disk open once the rule has hit. (Refused at once,
+		# and asked without python, whose start-up under emulation could
+		# outlast fio.)
 		wait_for_fault injected
+		mark
+		! (echo 0 >"$F/power") 2>/tmp/power.err ||
+			fail "power-off while fio runs succeeded"
+		grep -q "Device or resource busy" /tmp/power.err ||
+			fail "power-off while fio runs: $(cat /tmp/power.err)"
+		dmesg_since | grep -qF "ramdisk-f: open or mounted (" ||
+			fail "no log line for the refused power-off"
 		echo 20000 >"$F/completion_nsec"
 		echo "-0-1023" >"$F/badblocks"
-		expect_refused EBUSY "ramdisk-f: open or mounted (" write "$F/power" 0
 		echo "probability=5 seed=$round status=stall" >"$F/inject"
 		echo 50 >"$F/mbps"
 		sleep 1
