@@ -331,7 +331,9 @@ case_latency() {
 	# fio counts as submission, not completion, latency.
 	min=$(fio_min_lat /tmp/qd1.json)
 	[ "$min" -ge 1000000 ] || fail "a request ended after $min ns, before completion_nsec"
-	# At QD32 the delays overlap: many requests in flight at once.
+	# At QD32 the delays overlap: many requests in flight at once. 50 ms
+	# each, so that even a debug kernel submits many within one delay.
+	echo 50000000 >"$F/completion_nsec"
 	fio --name=qd32 --filename="$DEV" --direct=1 --rw=randread --bs=4k \
 		--ioengine=libaio --iodepth=32 --time_based --runtime=3 >/dev/null &
 	fio_pid=$!
@@ -463,12 +465,13 @@ case_race() {
 		echo "+0-4095" >"$F/badblocks"
 		fio --name=race --filename="$DEV" --direct=1 --rw=randrw --bs=4k \
 			--ioengine=libaio --iodepth=16 --numjobs="$NCPU" \
-			--time_based --runtime=6 --continue_on_error=all \
+			--time_based --runtime=300 --continue_on_error=all \
 			>/dev/null 2>&1 &
 		fio_pid=$!
-		# fio has the disk open once the rule has hit. (Refused at once,
-		# and asked without python, whose start-up under emulation could
-		# outlast fio.)
+		# Each step waits for what the one before it started, not for
+		# a time: a debug kernel's fio is many times slower. fio has
+		# the disk open once the rule has hit. (The refusal is asked in
+		# the shell: python's start-up is slow under emulation.)
 		wait_for_fault injected
 		mark
 		! (echo 0 >"$F/power") 2>/tmp/power.err ||
@@ -477,13 +480,17 @@ case_race() {
 			fail "power-off while fio runs: $(cat /tmp/power.err)"
 		dmesg_since | grep -qF "ramdisk-f: open or mounted (" ||
 			fail "no log line for the refused power-off"
+		wait_for_fault bad_block_errors
 		echo 20000 >"$F/completion_nsec"
 		echo "-0-1023" >"$F/badblocks"
 		echo "probability=5 seed=$round status=stall" >"$F/inject"
 		echo 50 >"$F/mbps"
-		sleep 1
+		wait_for_fault timed_out
 		echo "every=7 status=stall" >"$F/inject"
 		echo 0 >"$F/mbps"
+		sleep 1
+		# fio ends on SIGINT once its requests in flight have ended.
+		kill -INT "$fio_pid"
 		wait "$fio_pid" || true
 		[ "$(fault timed_out)" -gt 0 ] || fail "no request timed out in round $round"
 		[ "$(fault injected)" -gt "$(fault stalled)" ] ||
