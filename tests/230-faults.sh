@@ -489,8 +489,9 @@ case_race() {
 		echo "every=7 status=stall" >"$F/inject"
 		echo 0 >"$F/mbps"
 		sleep 1
-		# fio ends on SIGINT once its requests in flight have ended.
-		kill -INT "$fio_pid"
+		# fio ends on SIGINT once its requests in flight have ended,
+		# if its errors have not ended it already.
+		kill -INT "$fio_pid" 2>/dev/null || true
 		wait "$fio_pid" || true
 		[ "$(fault timed_out)" -gt 0 ] || fail "no request timed out in round $round"
 		[ "$(fault injected)" -gt "$(fault stalled)" ] ||
