@@ -46,14 +46,6 @@ both_ways() {
 	DEV=$1 expect_data $((40 << 20)) /tmp/local
 }
 
-# 6.1's NVMe/TCP over loopback hands the target the initiator's own
-# pages, and a fragment running past the end of a transparent huge page
-# (fio's buffers get them: Debian's THP default is always) trips hardened
-# usercopy: kernel BUG at mm/usercopy.c in nvmet_tcp_io_work, as reported
-# on Debian's 6.1 hosts (openebs/mayastor#1693). README says so; the
-# loopback cases keep the guest's THP to madvise while they run.
-THP=/sys/kernel/mm/transparent_hugepage/enabled
-
 # through_fabric LINE: connects with the nvme connect LINE export
 # printed; data both ways and fio's verify through the namespace; then
 # disconnects and unexports /dev/ramdisk, which leaves nothing.
@@ -70,10 +62,11 @@ through_fabric() {
 	expect_nvmet_empty
 }
 
+# The loopback cases keep the guest's THP to madvise while they run
+# (lib.sh, THP).
 case_tcp_loopback() {
 	local line thp
-	thp=$(sed 's/.*\[\(.*\)\].*/\1/' "$THP")
-	echo madvise >"$THP"
+	thp=$(thp_madvise)
 	load size=64M
 	line=$("$EXPORT" nvme /dev/ramdisk)
 	# The initiator's side; a host with static device nodes loads it on

@@ -24,12 +24,38 @@ CFS=/sys/kernel/config/ramdisk
 # The NVMe-oF target's configfs tree, and the exporting tool.
 NVMET=/sys/kernel/config/nvmet
 EXPORT=$top/tools/export
+# 6.1's NVMe/TCP over loopback hands the target the initiator's own
+# pages, and a fragment running past the end of a transparent huge page
+# (fio's buffers get them: Debian's THP default is always) trips hardened
+# usercopy: kernel BUG at mm/usercopy.c in nvmet_tcp_io_work, as reported
+# on Debian's 6.1 hosts (openebs/mayastor#1693). README says so; a test
+# that exports over loopback keeps the guest's THP to madvise meanwhile.
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+
+# thp_madvise: THP to madvise; prints what it was, to write back to $THP.
+thp_madvise() {
+	sed 's/.*\[\(.*\)\].*/\1/' "$THP"
+	echo madvise >"$THP"
+}
 NCPU=$(nproc)
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
 fail() {
 	echo "$*" >&2
 	return 1
+}
+
+# skip WHY: ends the case as skipped, for what this kernel lacks (a
+# debug kernel is built with less than Debian's); run_case reports it.
+SKIP_STATUS=4
+skip() {
+	echo "$*" >&2
+	exit "$SKIP_STATUS"
+}
+
+# kernel_has CONFIG_X: the running kernel was built with it (y or m).
+kernel_has() {
+	grep -Eq "^$1=[ym]" "/boot/config-$(uname -r)"
 }
 
 # mark: puts a marker in the kernel log; dmesg_since prints what followed
@@ -75,11 +101,13 @@ run_case() {
 	# Unloading belongs to the case: a warning on rmmod is its failure.
 	cleanup_ramdisk
 	bad=$(dmesg_since | kernel_log_findings | head -n 3)
-	if [ $status -eq 0 ] && [ -n "$bad" ]; then
+	if { [ $status -eq 0 ] || [ $status -eq "$SKIP_STATUS" ]; } && [ -n "$bad" ]; then
 		status=1
 		reason="kernel log: $bad"
 	fi
-	if [ $status -eq 0 ]; then
+	if [ $status -eq "$SKIP_STATUS" ]; then
+		echo "ok $CASES $TEST_NAME: $desc # SKIP $reason"
+	elif [ $status -eq 0 ]; then
 		echo "ok $CASES $TEST_NAME: $desc"
 	else
 		echo "not ok $CASES $TEST_NAME: $desc"

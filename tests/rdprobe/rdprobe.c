@@ -10,6 +10,8 @@
  *
  * op=append sends a zone append through the block layer (submit_bio),
  * as a filesystem would, and logs the sector the disk says it wrote.
+ * op=fua sends a FUA write the same way: user space has no FUA write
+ * without a flush (an O_DSYNC write is followed by one).
  *
  * It loads only if the request succeeded: otherwise module init returns
  * the request's errno, so insmod itself reports the outcome.
@@ -34,7 +36,7 @@ MODULE_PARM_DESC(major, "Major number of the disk (minor 0).");
 static char *op = "drv_in";
 module_param(op, charp, 0444);
 MODULE_PARM_DESC(op,
-		 "drv_in or drv_out; read or write (bio disks only); append (zoned disks).");
+		 "drv_in or drv_out; read or write (bio disks only); append (zoned disks); fua.");
 static unsigned long long sector;
 module_param(sector, ullong, 0444);
 MODULE_PARM_DESC(sector, "First sector of the request.");
@@ -135,10 +137,12 @@ static blk_status_t rdprobe_submit_bio(struct block_device *bdev, blk_opf_t opf)
 }
 
 /*
- * May sleep. A zone append of @bytes of 0xa5 to the zone starting at
- * @sector, through the block layer; logs where it went.
+ * May sleep. A zone append (@opf REQ_OP_ZONE_APPEND) of @bytes of 0xa5
+ * to the zone starting at @sector, or a write there (a FUA one), through
+ * the block layer; logs where it went.
  */
-static int rdprobe_append(struct block_device *bdev)
+static int rdprobe_through_block_layer(struct block_device *bdev,
+				       blk_opf_t opf)
 {
 	struct page *page;
 	struct bio *bio;
@@ -148,11 +152,11 @@ static int rdprobe_append(struct block_device *bdev)
 	if (!page)
 		return -ENOMEM;
 	memset(page_address(page), 0xa5, bytes);
-	bio = bio_alloc(bdev, 1, REQ_OP_ZONE_APPEND, GFP_KERNEL);
+	bio = bio_alloc(bdev, 1, opf, GFP_KERNEL);
 	__bio_add_page(bio, page, bytes, 0);
 	bio->bi_iter.bi_sector = sector;
 	err = submit_bio_wait(bio);
-	pr_info("append sector %llu bytes %u: error %d, written at %llu\n",
+	pr_info("%s sector %llu bytes %u: error %d, written at %llu\n", op,
 		sector, bytes, err,
 		(unsigned long long)bio->bi_iter.bi_sector);
 	bio_put(bio);
@@ -174,8 +178,11 @@ static int __init rdprobe_init(void)
 	bdev = rdprobe_open(MKDEV(major, 0), &handle);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
-	if (!strcmp(op, "append")) {
-		err = rdprobe_append(bdev);
+	if (!strcmp(op, "append") || !strcmp(op, "fua")) {
+		err = rdprobe_through_block_layer(bdev,
+						  !strcmp(op, "append") ?
+							  REQ_OP_ZONE_APPEND :
+							  REQ_OP_WRITE | REQ_FUA);
 		goto out_close;
 	}
 	err = rdprobe_parse_op(&opf, bdev->bd_disk->fops->submit_bio);
