@@ -21,6 +21,7 @@
 #include <linux/ctype.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
+#include <linux/interval_tree_generic.h>
 #include <linux/kstrtox.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -61,6 +62,8 @@ static unsigned int zone_append_max_sectors = RAMDISK_MAX_REQUEST_SECTORS;
 static unsigned int completion_nsec;
 static unsigned int mbps;
 static unsigned int io_timeout = RAMDISK_DEFAULT_IO_TIMEOUT_MSEC;
+static unsigned int cache_size;
+static unsigned int fua = 1;
 
 /*
  * The length of @val without a trailing newline: configfs writes from
@@ -198,6 +201,16 @@ module_param(io_timeout, uint, 0444);
 					     "handler ends a stalled request."
 RAMDISK_PARM_DESC(io_timeout, RAMDISK_IO_TIMEOUT_TEXT,
 		  RAMDISK_DEFAULT_IO_TIMEOUT_MSEC, "");
+module_param(cache_size, uint, 0444);
+#define RAMDISK_CACHE_SIZE_TEXT                                             \
+	"MiB of volatile write cache, 0.." __stringify(                     \
+		RAMDISK_MAX_CACHE_SIZE_MIB) ": writes are durable after a " \
+					    "flush, or FUA; 0: none."
+RAMDISK_PARM_DESC(cache_size, RAMDISK_CACHE_SIZE_TEXT, 0, "");
+module_param(fua, uint, 0444);
+#define RAMDISK_FUA_TEXT \
+	"With cache_size: 1: FUA writes are taken; 0: the block layer flushes after each instead."
+RAMDISK_PARM_DESC(fua, RAMDISK_FUA_TEXT, 1, "");
 
 static const char *const ramdisk_backing_names[] = {
 	[RAMDISK_BACKING_LINEAR] = "linear",
@@ -309,6 +322,11 @@ static int ramdisk_check_zoned(const struct ramdisk_config *config)
 		pr_err("zoned=1 needs a kernel with zoned block devices (CONFIG_BLK_DEV_ZONED)\n");
 		return -EINVAL;
 	}
+	if (config->cache_size) {
+		pr_err("cache_size=%u is invalid with zoned=1: a power loss does not move write pointers back; allowed 0\n",
+		       config->cache_size);
+		return -EINVAL;
+	}
 	if (config->queue_mode != RAMDISK_QUEUE_MQ) {
 		pr_err("zoned=1 needs queue_mode=mq: zone writes are ordered per zone by blk-mq (mq-deadline, or zone write plugging)\n");
 		return -EINVAL;
@@ -407,6 +425,13 @@ static int ramdisk_config_validate(const struct ramdisk_config *config,
 		return err;
 	err = ramdisk_check_range("io_timeout", config->io_timeout, 1,
 				  RAMDISK_MAX_IO_TIMEOUT_MSEC);
+	if (err)
+		return err;
+	err = ramdisk_check_range("cache_size", config->cache_size, 0,
+				  RAMDISK_MAX_CACHE_SIZE_MIB);
+	if (err)
+		return err;
+	err = ramdisk_check_range("fua", config->fua, 0, 1);
 	if (err || config->queue_mode != RAMDISK_QUEUE_BIO)
 		return err;
 	/* A bio ends in its submitter's call: no request to delay or time. */
@@ -463,6 +488,7 @@ static const struct ramdisk_config ramdisk_builtin = {
 	.nr_hw_queues = RAMDISK_DEFAULT_NR_HW_QUEUES,
 	.queue_depth = RAMDISK_DEFAULT_QUEUE_DEPTH,
 	.io_timeout = RAMDISK_DEFAULT_IO_TIMEOUT_MSEC,
+	.fua = 1,
 };
 
 /* Rejects bad parameters; fills in nr_hw_queues=0 so sysfs shows the truth. */
@@ -493,6 +519,8 @@ static int __init ramdisk_check_params(void)
 	config->completion_nsec = completion_nsec;
 	config->mbps = mbps;
 	config->io_timeout = io_timeout;
+	config->cache_size = cache_size;
+	config->fua = fua;
 	err = ramdisk_config_validate(config, &ramdisk_builtin) ?:
 		      ramdisk_check_zoned(config);
 	if (err)
@@ -1398,6 +1426,456 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
 }
 
 /*
+ * The volatile write cache (cache_size): what a drive with a write-back
+ * cache promises, and what it loses when the power goes. A write ends
+ * volatile; a flush makes every write that ended before it durable; a
+ * FUA write is durable when it ends. Discard and write-zeroes are
+ * durable when they end too: they need no room in the cache, and a page
+ * store gives the pages back at once.
+ *
+ * The store holds what a read returns, so reads pass by. Each volatile
+ * write keeps a copy of what it overwrote (struct ramdisk_cached_write);
+ * the writes are listed in the order they reached the store, under one
+ * lock. A flush forgets every copy. A full cache writes back its oldest
+ * write first: it forgets that write's copy, which keeps the copies of
+ * the newer ones right, since each was taken over the older writes. A
+ * power loss writes the copies of the lost writes back into the store,
+ * newest first, except over sectors a newer write that survives owns.
+ */
+
+static inline sector_t ramdisk_cw_start(const struct ramdisk_cached_write *cw)
+{
+	return cw->sector;
+}
+
+static inline sector_t ramdisk_cw_last(const struct ramdisk_cached_write *cw)
+{
+	return cw->sector + cw->sectors - 1;
+}
+
+INTERVAL_TREE_DEFINE(struct ramdisk_cached_write, claim, sector_t, subtree_last,
+		     ramdisk_cw_start, ramdisk_cw_last, static inline,
+		     ramdisk_claims)
+
+/* May sleep; frees @cw and its copy. */
+static void ramdisk_cw_free(struct ramdisk_dev *rd,
+			    struct ramdisk_cached_write *cw)
+{
+	unsigned int i;
+
+	for (i = 0; i < cw->nr_pages; i++)
+		__free_page(cw->undo[i].bv_page);
+	atomic_long_sub(cw->nr_pages << PAGE_SHIFT, &rd->held_bytes);
+	kfree(cw);
+}
+
+/*
+ * May sleep as @gfp allows. A write of @sectors at @sector, with room for
+ * a copy of @copy_bytes (0 for a durable write).
+ *
+ * Return: the write, not listed yet, or NULL without memory.
+ */
+static struct ramdisk_cached_write *
+ramdisk_cw_alloc(struct ramdisk_dev *rd, sector_t sector, unsigned int sectors,
+		 unsigned int copy_bytes, gfp_t gfp)
+{
+	unsigned int nr_pages = DIV_ROUND_UP(copy_bytes, PAGE_SIZE);
+	struct ramdisk_cached_write *cw;
+	unsigned int len;
+
+	gfp |= __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	cw = kzalloc(struct_size(cw, undo, nr_pages), gfp);
+	if (!cw)
+		return NULL;
+	cw->sector = sector;
+	cw->sectors = sectors;
+	cw->durable = !copy_bytes;
+	for (; cw->nr_pages < nr_pages; cw->nr_pages++, copy_bytes -= len) {
+		len = min_t(unsigned int, copy_bytes, PAGE_SIZE);
+		cw->undo[cw->nr_pages].bv_page =
+			alloc_page(gfp | __GFP_HIGHMEM);
+		if (!cw->undo[cw->nr_pages].bv_page) {
+			ramdisk_cw_free(rd, cw);
+			return NULL;
+		}
+		cw->undo[cw->nr_pages].bv_len = len;
+		atomic_long_add(PAGE_SIZE, &rd->held_bytes);
+	}
+	return cw;
+}
+
+/*
+ * May sleep as the store may. Reads (@op REQ_OP_READ) the sectors
+ * @from..@to (exclusive) of @cw's range from the store into its copy, or
+ * writes them from the copy into the store: the store's own functions,
+ * on a bio made over the copy.
+ */
+static blk_status_t ramdisk_cw_store_io(struct ramdisk_dev *rd,
+					struct ramdisk_cached_write *cw,
+					enum req_op op, sector_t from,
+					sector_t to, gfp_t gfp)
+{
+	struct ramdisk_io io = {
+		.op = op,
+		.sector = from,
+		.bytes = (to - from) << SECTOR_SHIFT,
+		.gfp = gfp,
+	};
+	blk_status_t status;
+	struct bio bio;
+
+	bio_init(&bio, NULL, cw->undo, cw->nr_pages, op);
+	bio.bi_vcnt = cw->nr_pages;
+	bio.bi_iter.bi_size = cw->sectors << SECTOR_SHIFT;
+	bvec_iter_advance(cw->undo, &bio.bi_iter,
+			  (from - cw->sector) << SECTOR_SHIFT);
+	bio.bi_iter.bi_size = io.bytes;
+	io.bio = &bio;
+	status = ramdisk_store_io(rd, &io);
+	bio_uninit(&bio);
+	return status;
+}
+
+/* Does not sleep. Whether the copy of @from..@to in @cw is all zeroes. */
+static bool ramdisk_cw_zeroes(const struct ramdisk_cached_write *cw,
+			      sector_t from, sector_t to)
+{
+	u64 pos = (u64)(from - cw->sector) << SECTOR_SHIFT;
+	u64 end = (u64)(to - cw->sector) << SECTOR_SHIFT;
+	unsigned int off, len;
+	bool zeroes = true;
+	void *addr;
+
+	for (; pos < end && zeroes; pos += len) {
+		off = pos & ~PAGE_MASK;
+		len = min_t(u64, end - pos, PAGE_SIZE - off);
+		addr = kmap_local_page(cw->undo[pos >> PAGE_SHIFT].bv_page);
+		zeroes = !memchr_inv(addr + off, 0, len);
+		kunmap_local(addr);
+	}
+	return zeroes;
+}
+
+/*
+ * May sleep. Undoes @cw on @from..@to: what the sectors held before it
+ * goes back into the store. Zeroes are written as a write-zeroes, so that
+ * a page store gives back the pages the lost write took. The store may
+ * only fail for want of a page, and has then said so in the log.
+ */
+static void ramdisk_cw_undo(struct ramdisk_dev *rd,
+			    struct ramdisk_cached_write *cw, sector_t from,
+			    sector_t to)
+{
+	struct ramdisk_io zero = {
+		.op = REQ_OP_WRITE_ZEROES,
+		.sector = from,
+		.bytes = (to - from) << SECTOR_SHIFT,
+	};
+
+	if (ramdisk_cw_zeroes(cw, from, to))
+		ramdisk_store_io(rd, &zero);
+	else
+		ramdisk_cw_store_io(rd, cw, REQ_OP_WRITE, from, to, GFP_NOIO);
+}
+
+/* May sleep. Makes the oldest write durable: its copy is forgotten. */
+static void ramdisk_cache_write_back_oldest(struct ramdisk_dev *rd)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	struct ramdisk_cached_write *cw;
+
+	lockdep_assert_held(&cache->lock);
+	cw = list_first_entry(&cache->writes, struct ramdisk_cached_write,
+			      list);
+	list_del(&cw->list);
+	cache->nr_writes--;
+	if (!cw->durable) {
+		atomic_long_sub(cw->sectors << SECTOR_SHIFT,
+				&rd->volatile_bytes);
+		atomic_long_inc(&rd->written_back);
+	}
+	ramdisk_cw_free(rd, cw);
+}
+
+/* May sleep. Every write so far is durable. */
+static void ramdisk_cache_write_back(struct ramdisk_dev *rd)
+{
+	lockdep_assert_held(&rd->cache->lock);
+	while (!list_empty(&rd->cache->writes))
+		ramdisk_cache_write_back_oldest(rd);
+}
+
+/* May sleep. Every write so far is durable, and no copy is left. */
+static void ramdisk_cache_forget(struct ramdisk_dev *rd)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	struct ramdisk_cached_write *cw, *next;
+
+	lockdep_assert_held(&cache->lock);
+	list_for_each_entry_safe(cw, next, &cache->writes, list)
+		ramdisk_cw_free(rd, cw);
+	INIT_LIST_HEAD(&cache->writes);
+	cache->nr_writes = 0;
+	atomic_long_set(&rd->volatile_bytes, 0);
+}
+
+/*
+ * May sleep as the store may. A write that is durable when it ends: FUA,
+ * discard, write-zeroes, or one the cache cannot take. It is listed only
+ * if older writes could be lost beneath it.
+ */
+static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
+						struct ramdisk_io *io)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	struct ramdisk_cached_write *cw;
+
+	if (!list_empty(&cache->writes)) {
+		if (cache->nr_writes >= cache->max_writes)
+			ramdisk_cache_write_back_oldest(rd);
+		cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
+				      0, io->gfp);
+		if (cw) {
+			list_add_tail(&cw->list, &cache->writes);
+			cache->nr_writes++;
+		} else {
+			ramdisk_cache_write_back(rd);
+		}
+	}
+	return ramdisk_store_io(rd, io);
+}
+
+/*
+ * May sleep as the store may. A volatile write: room is made, oldest
+ * first; its copy is taken, then it is stored. A write the cache cannot
+ * hold, or cannot get memory to copy for, is written through, after what
+ * the cache holds, as a drive may do with any write.
+ */
+static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
+					struct ramdisk_io *io)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	struct ramdisk_cached_write *cw;
+	blk_status_t status;
+
+	if (io->bytes > cache->capacity)
+		goto out_write_through;
+	while (atomic_long_read(&rd->volatile_bytes) + io->bytes >
+		       cache->capacity ||
+	       cache->nr_writes >= cache->max_writes)
+		ramdisk_cache_write_back_oldest(rd);
+	cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
+			      io->bytes, io->gfp);
+	if (!cw)
+		goto out_write_through;
+	status = ramdisk_cw_store_io(rd, cw, REQ_OP_READ, cw->sector,
+				     cw->sector + cw->sectors, io->gfp);
+	if (status == BLK_STS_OK)
+		status = ramdisk_store_io(rd, io);
+	/* Listed even if the store failed: it may have written a part. */
+	list_add_tail(&cw->list, &cache->writes);
+	cache->nr_writes++;
+	atomic_long_add(io->bytes, &rd->volatile_bytes);
+	return status;
+
+out_write_through:
+	ramdisk_cache_write_back(rd);
+	return ramdisk_store_io(rd, io);
+}
+
+/**
+ * ramdisk_cached_io - an I/O of a disk with a volatile write cache
+ * @rd: the disk
+ * @io: the I/O, in range
+ *
+ * May sleep as the store may, and waits for the cache's lock; a
+ * REQ_NOWAIT bio that would wait for the lock fails with BLK_STS_AGAIN.
+ *
+ * Return: how the I/O ended.
+ */
+static noinline blk_status_t ramdisk_cached_io(struct ramdisk_dev *rd,
+					       struct ramdisk_io *io)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	blk_status_t status = BLK_STS_OK;
+
+	if (io->op == REQ_OP_READ)
+		return ramdisk_store_io(rd, io);
+	if (gfpflags_allow_blocking(io->gfp))
+		mutex_lock(&cache->lock);
+	else if (!mutex_trylock(&cache->lock))
+		return BLK_STS_AGAIN;
+	if (io->flags & REQ_PREFLUSH || io->op == REQ_OP_FLUSH) {
+		atomic_long_inc(&rd->flushes);
+		ramdisk_cache_forget(rd);
+	}
+	if (io->op == REQ_OP_FLUSH || !io->bytes)
+		goto out_unlock;
+	if (cache->lost) {
+		/* As dm-flakey's drop_writes: ended, and nothing stored. */
+		atomic_long_inc(&rd->lost_writes);
+		goto out_unlock;
+	}
+	switch (io->op) {
+	case REQ_OP_WRITE:
+		if (!(io->flags & REQ_FUA)) {
+			status = ramdisk_cache_write(rd, io);
+			break;
+		}
+		atomic_long_inc(&rd->fua_writes);
+		fallthrough;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		status = ramdisk_cache_write_through(rd, io);
+		break;
+	default:
+		status = ramdisk_store_io(rd, io);
+	}
+out_unlock:
+	mutex_unlock(&cache->lock);
+	return status;
+}
+
+/*
+ * May sleep. Decides, oldest write first, which volatile writes survive
+ * the power loss, so that a seed names one outcome of one sequence of
+ * writes.
+ */
+static void ramdisk_cache_choose(struct ramdisk_dev *rd)
+{
+	const struct ramdisk_power_loss *loss = &rd->cache->loss;
+	struct ramdisk_cached_write *cw;
+	struct rnd_state rnd;
+	long kept = 0, dropped = 0;
+
+	prandom_seed_state(&rnd, loss->seed);
+	list_for_each_entry(cw, &rd->cache->writes, list) {
+		if (cw->durable) {
+			cw->keep = true;
+			continue;
+		}
+		cw->keep = loss->seeded &&
+			   prandom_u32_state(&rnd) % 100 < loss->keep;
+		if (cw->keep)
+			kept++;
+		else
+			dropped++;
+	}
+	atomic_long_set(&rd->kept_writes, kept);
+	atomic_long_set(&rd->dropped_writes, dropped);
+}
+
+/*
+ * May sleep. Undoes @cw where no newer write that survives owns the
+ * sectors: the claims in @claims, which come in order of their start.
+ */
+static void ramdisk_cache_undo_unclaimed(struct ramdisk_dev *rd,
+					 struct rb_root_cached *claims,
+					 struct ramdisk_cached_write *cw)
+{
+	sector_t pos = cw->sector, last = ramdisk_cw_last(cw);
+	struct ramdisk_cached_write *claim;
+
+	for (claim = ramdisk_claims_iter_first(claims, pos, last); claim;
+	     claim = ramdisk_claims_iter_next(claim, pos, last)) {
+		if (claim->sector > pos)
+			ramdisk_cw_undo(rd, cw, pos, claim->sector);
+		pos = max(pos, ramdisk_cw_last(claim) + 1);
+		if (pos > last)
+			return;
+	}
+	ramdisk_cw_undo(rd, cw, pos, last + 1);
+}
+
+/**
+ * ramdisk_cache_lose_power - a power cut: the lost writes are undone
+ * @rd: the disk, with a cache
+ * @loss: which volatile writes survive
+ *
+ * May sleep. From here until ramdisk_cache_restore_power(), writes end
+ * without being stored, and reads see the durable data.
+ *
+ * Return: 0, or -EALREADY if power is lost already.
+ */
+static int ramdisk_cache_lose_power(struct ramdisk_dev *rd,
+				    const struct ramdisk_power_loss *loss)
+{
+	struct ramdisk_cache *cache = rd->cache;
+	struct rb_root_cached claims = RB_ROOT_CACHED;
+	struct ramdisk_cached_write *cw;
+
+	mutex_lock(&cache->lock);
+	if (cache->lost) {
+		mutex_unlock(&cache->lock);
+		return -EALREADY;
+	}
+	cache->loss = *loss;
+	ramdisk_cache_choose(rd);
+	/* Newest first: a write's copy is what the older writes left. */
+	list_for_each_entry_reverse(cw, &cache->writes, list) {
+		if (cw->keep)
+			ramdisk_claims_insert(cw, &claims);
+		else
+			ramdisk_cache_undo_unclaimed(rd, &claims, cw);
+		cond_resched();
+	}
+	/* What survived is on the media now: nothing is volatile. */
+	ramdisk_cache_forget(rd);
+	atomic_long_set(&rd->lost_writes, 0);
+	cache->lost = true;
+	mutex_unlock(&cache->lock);
+	return 0;
+}
+
+/* May sleep. Power is back: writes are stored again. */
+static void ramdisk_cache_restore_power(struct ramdisk_dev *rd)
+{
+	mutex_lock(&rd->cache->lock);
+	rd->cache->lost = false;
+	mutex_unlock(&rd->cache->lock);
+}
+
+/*
+ * May sleep; runs when a disk is made. Undone by ramdisk_free_cache().
+ *
+ * Return: 0, or -ENOMEM.
+ */
+static int ramdisk_alloc_cache(struct ramdisk_dev *rd,
+			       const struct ramdisk_config *config)
+{
+	struct ramdisk_cache *cache;
+
+	if (!config->cache_size)
+		return 0;
+	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		return -ENOMEM;
+	mutex_init(&cache->lock);
+	INIT_LIST_HEAD(&cache->writes);
+	cache->capacity = (u64)config->cache_size << 20;
+	cache->max_writes = cache->capacity >> SECTOR_SHIFT;
+	rd->cache = cache;
+	return 0;
+}
+
+/*
+ * May sleep. Mirrors ramdisk_alloc_cache(), when no I/O can reach the
+ * disk any more. What the cache holds is durable: a clean power-off, as
+ * a drive writes its cache back when it is told it will lose power.
+ */
+static void ramdisk_free_cache(struct ramdisk_dev *rd)
+{
+	if (!rd->cache)
+		return;
+	mutex_lock(&rd->cache->lock);
+	ramdisk_cache_forget(rd);
+	mutex_unlock(&rd->cache->lock);
+	mutex_destroy(&rd->cache->lock);
+	kfree(rd->cache);
+	rd->cache = NULL;
+}
+
+/*
  * Failing on purpose: the bad sectors and the injection rule of a
  * configfs disk (struct ramdisk_faults, kept by its item). The request
  * path comes here only while one of them is set: the rule first, then the
@@ -1475,9 +1953,11 @@ static bool ramdisk_op_touches_media(enum req_op op)
 	       op == REQ_OP_ZONE_APPEND || op == REQ_OP_WRITE_ZEROES;
 }
 
-/* As ramdisk_handle_io() after its bounds check, out of line. */
+/* As ramdisk_handle_io() after its bounds check and the faults. */
 static blk_status_t ramdisk_do_io(struct ramdisk_dev *rd, struct ramdisk_io *io)
 {
+	if (rd->cache)
+		return ramdisk_cached_io(rd, io);
 	if (rd->zones)
 		return ramdisk_zoned_io(rd, io);
 	return ramdisk_store_io(rd, io);
@@ -1579,10 +2059,11 @@ static noinline blk_status_t ramdisk_faulty_io(struct ramdisk_dev *rd,
  *      set to where it was written
  *
  * The one core below ramdisk_queue_rq() and ramdisk_submit_bio(): the
- * bounds check, the faults a configfs disk is set to have, the zone model
- * of a zoned disk, then the store. Linear
- * backing: does not sleep, unless the disk is zoned. Page backing: a write
- * may sleep allocating a page, as @io->gfp allows.
+ * bounds check, the faults a configfs disk is set to have, the write
+ * cache of a disk with one, the zone model of a zoned disk, then the
+ * store. Linear backing: does not sleep, unless the disk is zoned or has
+ * a cache. Page backing: a write may sleep allocating a page, as
+ * @io->gfp allows.
  *
  * Inlined into each entry point: as a call of its own, with the I/O
  * passed through memory, it cost the request path 0.3% of its 4 KiB reads
@@ -1599,13 +2080,17 @@ static __always_inline blk_status_t ramdisk_handle_io(struct ramdisk_dev *rd,
 	 * The block core checks bios against the disk's size, but passthrough
 	 * requests skip that check, kernels before 6.7 accepted partitions
 	 * reaching past the disk, a caller of ->submit_bio may skip the core,
-	 * and the store must never be overrun.
+	 * and the store must never be overrun. A flush has no place: blk-mq
+	 * gives it sector -1.
 	 */
 	if (unlikely(sectors > rd->capacity ||
-		     io->sector > rd->capacity - sectors))
+		     io->sector > rd->capacity - sectors) &&
+	    io->op != REQ_OP_FLUSH)
 		return ramdisk_out_of_range(rd, io);
 	if (unlikely(rd->faults) && unlikely(ramdisk_faults_armed(rd->faults)))
 		return ramdisk_faulty_io(rd, io);
+	if (unlikely(rd->cache))
+		return ramdisk_cached_io(rd, io);
 	if (unlikely(rd->zones))
 		return ramdisk_zoned_io(rd, io);
 	return ramdisk_store_io_inline(rd, io);
@@ -1712,6 +2197,7 @@ static bool ramdisk_copy_or_park(struct blk_mq_hw_ctx *hctx, struct request *rq,
 	struct ramdisk_dev *rd = hctx->queue->queuedata;
 	struct ramdisk_io io = {
 		.op = req_op(rq),
+		.flags = rq->cmd_flags,
 		.sector = blk_rq_pos(rq),
 		.bytes = blk_rq_bytes(rq),
 		.bio = rq->bio,
@@ -1907,16 +2393,20 @@ static void ramdisk_submit_bio(struct bio *bio)
 	 * The block core splits bios only for blk-mq disks. Reads and writes
 	 * need no limit here, but zeroing keeps the request path's: one
 	 * memset of 64 MiB at most, and a page store's discards cut on page
-	 * boundaries. The rest of a split bio is resubmitted to us.
+	 * boundaries. So do a write cache's writes: each keeps a copy of
+	 * what it overwrote, in one allocation of a page per 4 KiB. The rest
+	 * of a split bio is resubmitted to us.
 	 */
 	if (unlikely(bio_op(bio) == REQ_OP_DISCARD ||
-		     bio_op(bio) == REQ_OP_WRITE_ZEROES)) {
+		     bio_op(bio) == REQ_OP_WRITE_ZEROES ||
+		     (rd->cache && op_is_write(bio_op(bio))))) {
 		bio = bio_split_to_limits(bio);
 		if (!bio)
 			return;
 	}
 	io = (struct ramdisk_io){
 		.op = bio_op(bio),
+		.flags = bio->bi_opf,
 		.sector = bio->bi_iter.bi_sector,
 		.bytes = bio->bi_iter.bi_size,
 		.bio = bio,
@@ -1994,7 +2484,10 @@ static const struct block_device_operations ramdisk_bio_fops = {
 	.release = ramdisk_bdops_release,
 };
 
-/* What the disk holds in memory now: all of it for a linear store. */
+/*
+ * What the disk holds in memory now: all of it for a linear store, and
+ * the copies a write cache keeps.
+ */
 static ssize_t allocated_bytes_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
@@ -2006,6 +2499,8 @@ static ssize_t allocated_bytes_show(struct device *dev,
 			<< PAGE_SHIFT;
 	else
 		bytes = (unsigned long long)rd->capacity << SECTOR_SHIFT;
+	/* The cache's part: cache/held_bytes. */
+	bytes += atomic_long_read(&rd->held_bytes);
 	return sysfs_emit(buf, "%llu\n", bytes);
 }
 static DEVICE_ATTR_RO(allocated_bytes);
@@ -2019,10 +2514,12 @@ static const struct attribute_group ramdisk_disk_group = {
 	.attrs = ramdisk_disk_attrs,
 };
 
-/* /sys/block/DISK/faults/NAME: how often each fault happened. */
-static ssize_t ramdisk_fault_count_show(struct device *dev,
-					struct device_attribute *attr,
-					char *buf)
+/*
+ * /sys/block/DISK/faults/NAME and /sys/block/DISK/cache/NAME: counters,
+ * each the atomic_long_t of struct ramdisk_dev that has its name.
+ */
+static ssize_t ramdisk_count_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
 {
 	struct ramdisk_dev *rd = dev_to_disk(dev)->private_data;
 	struct dev_ext_attribute *ext;
@@ -2032,25 +2529,18 @@ static ssize_t ramdisk_fault_count_show(struct device *dev,
 			  atomic_long_read((void *)rd + (size_t)ext->var));
 }
 
-static struct dev_ext_attribute ramdisk_attr_bad_block_errors = {
-	__ATTR(bad_block_errors, 0444, ramdisk_fault_count_show, NULL),
-	(void *)offsetof(struct ramdisk_dev, bad_block_errors),
-};
+#define RAMDISK_COUNT_ATTR(counter)                                   \
+	static struct dev_ext_attribute ramdisk_attr_##counter = {    \
+		.attr = { .attr = { .name = __stringify(counter),     \
+				    .mode = 0444 },                   \
+			  .show = ramdisk_count_show },               \
+		.var = (void *)offsetof(struct ramdisk_dev, counter), \
+	}
 
-static struct dev_ext_attribute ramdisk_attr_injected = {
-	__ATTR(injected, 0444, ramdisk_fault_count_show, NULL),
-	(void *)offsetof(struct ramdisk_dev, injected),
-};
-
-static struct dev_ext_attribute ramdisk_attr_stalled = {
-	__ATTR(stalled, 0444, ramdisk_fault_count_show, NULL),
-	(void *)offsetof(struct ramdisk_dev, stalled),
-};
-
-static struct dev_ext_attribute ramdisk_attr_timed_out = {
-	__ATTR(timed_out, 0444, ramdisk_fault_count_show, NULL),
-	(void *)offsetof(struct ramdisk_dev, timed_out),
-};
+RAMDISK_COUNT_ATTR(bad_block_errors);
+RAMDISK_COUNT_ATTR(injected);
+RAMDISK_COUNT_ATTR(stalled);
+RAMDISK_COUNT_ATTR(timed_out);
 
 static struct attribute *ramdisk_fault_attrs[] = {
 	&ramdisk_attr_bad_block_errors.attr.attr,
@@ -2065,9 +2555,36 @@ static const struct attribute_group ramdisk_fault_group = {
 	.attrs = ramdisk_fault_attrs,
 };
 
+RAMDISK_COUNT_ATTR(volatile_bytes);
+RAMDISK_COUNT_ATTR(held_bytes);
+RAMDISK_COUNT_ATTR(flushes);
+RAMDISK_COUNT_ATTR(fua_writes);
+RAMDISK_COUNT_ATTR(written_back);
+RAMDISK_COUNT_ATTR(dropped_writes);
+RAMDISK_COUNT_ATTR(kept_writes);
+RAMDISK_COUNT_ATTR(lost_writes);
+
+static struct attribute *ramdisk_cache_attrs[] = {
+	&ramdisk_attr_volatile_bytes.attr.attr,
+	&ramdisk_attr_held_bytes.attr.attr,
+	&ramdisk_attr_flushes.attr.attr,
+	&ramdisk_attr_fua_writes.attr.attr,
+	&ramdisk_attr_written_back.attr.attr,
+	&ramdisk_attr_dropped_writes.attr.attr,
+	&ramdisk_attr_kept_writes.attr.attr,
+	&ramdisk_attr_lost_writes.attr.attr,
+	NULL,
+};
+
+static const struct attribute_group ramdisk_cache_group = {
+	.name = "cache",
+	.attrs = ramdisk_cache_attrs,
+};
+
 static const struct attribute_group *ramdisk_disk_groups[] = {
 	&ramdisk_disk_group,
 	&ramdisk_fault_group,
+	&ramdisk_cache_group,
 	NULL,
 };
 
@@ -2283,9 +2800,10 @@ ramdisk_alloc_mq_disk(struct ramdisk_dev *rd,
 			    BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	/*
 	 * A page store allocates in queue_rq, and GFP_NOIO may sleep; a
-	 * zoned disk holds a zone's mutex across the copy.
+	 * zoned disk holds a zone's mutex across the copy, and a write cache
+	 * its own, and allocates copies.
 	 */
-	if (rd->backing == RAMDISK_BACKING_PAGES || rd->zones)
+	if (rd->backing == RAMDISK_BACKING_PAGES || rd->zones || rd->cache)
 		rd->tag_set.flags |= BLK_MQ_F_BLOCKING;
 	rd->tag_set.driver_data = rd;
 	rd->parked = kcalloc(rd->poll_queues, sizeof(*rd->parked), GFP_KERNEL);
@@ -2424,6 +2942,12 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 	atomic_long_set(&rd->injected, 0);
 	atomic_long_set(&rd->stalled, 0);
 	atomic_long_set(&rd->timed_out, 0);
+	atomic_long_set(&rd->flushes, 0);
+	atomic_long_set(&rd->fua_writes, 0);
+	atomic_long_set(&rd->written_back, 0);
+	atomic_long_set(&rd->dropped_writes, 0);
+	atomic_long_set(&rd->kept_writes, 0);
+	atomic_long_set(&rd->lost_writes, 0);
 
 	rd->index = ida_alloc_max(&ramdisk_indexes, RAMDISK_MAX_DISKS - 1,
 				  GFP_KERNEL);
@@ -2440,6 +2964,12 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 	 */
 	if (rd->backing == RAMDISK_BACKING_PAGES)
 		lim.discard_granularity = PAGE_SIZE;
+
+	err = ramdisk_alloc_cache(rd, config);
+	if (err)
+		goto out_free_index;
+	if (rd->cache)
+		ramdisk_limits_write_cache(&lim, config->fua);
 
 	if (rd->zones) {
 		/*
@@ -2461,9 +2991,11 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 		disk = ramdisk_alloc_mq_disk(rd, config, &lim);
 	if (IS_ERR(disk)) {
 		err = PTR_ERR(disk);
-		goto out_free_index;
+		goto out_free_cache;
 	}
 	rd->disk = disk;
+	if (rd->cache)
+		ramdisk_queue_write_cache(disk->queue, config->fua);
 	err = ramdisk_check_name_free(disk, name);
 	if (err)
 		goto out_cleanup_disk;
@@ -2506,6 +3038,9 @@ static int ramdisk_add_disk(struct ramdisk_dev *rd,
 	if (rd->poll_queues)
 		pr_info("%s: %u polled hardware queues\n", name,
 			rd->poll_queues);
+	if (rd->cache)
+		pr_info("%s: volatile write cache of %u MiB, FUA %s\n", name,
+			config->cache_size, config->fua ? "on" : "off");
 	if (rd->zones)
 		pr_info("%s: zoned, %u zones of %u MiB (%u conventional), zone append %s\n",
 			name, rd->zones->nr_zones, config->zone_size,
@@ -2517,6 +3052,8 @@ out_cleanup_disk:
 	put_disk(disk);
 	rd->disk = NULL;
 	ramdisk_free_queue(rd);
+out_free_cache:
+	ramdisk_free_cache(rd);
 out_free_index:
 	ida_free(&ramdisk_indexes, rd->index);
 	return err;
@@ -2535,6 +3072,7 @@ static void ramdisk_remove_disk(struct ramdisk_dev *rd)
 	put_disk(rd->disk);
 	rd->disk = NULL;
 	ramdisk_free_queue(rd);
+	ramdisk_free_cache(rd);
 	ida_free(&ramdisk_indexes, rd->index);
 }
 
@@ -2622,6 +3160,8 @@ static const struct {
 	{ "completion_nsec", offsetof(struct ramdisk_config, completion_nsec) },
 	{ "mbps", offsetof(struct ramdisk_config, mbps) },
 	{ "io_timeout", offsetof(struct ramdisk_config, io_timeout) },
+	{ "cache_size", offsetof(struct ramdisk_config, cache_size) },
+	{ "fua", offsetof(struct ramdisk_config, fua) },
 };
 
 static unsigned int *ramdisk_uint_setting(struct ramdisk_config *config,
@@ -2744,6 +3284,8 @@ RAMDISK_SETTING_ATTR(zone_append_max_sectors);
 RAMDISK_SETTING_ATTR(completion_nsec);
 RAMDISK_SETTING_ATTR(mbps);
 RAMDISK_SETTING_ATTR(io_timeout);
+RAMDISK_SETTING_ATTR(cache_size);
+RAMDISK_SETTING_ATTR(fua);
 
 static ssize_t ramdisk_item_disk_name_show(struct config_item *item, char *page)
 {
@@ -3165,6 +3707,108 @@ static ssize_t ramdisk_item_power_store(struct config_item *item,
 CONFIGFS_ATTR(ramdisk_item_, power);
 
 /*
+ * power_loss: "1" cuts the power, "seed=S [keep=P]" cuts it keeping a
+ * seeded choice of the volatile writes, "0" brings it back. Logs what is
+ * wrong.
+ */
+static int ramdisk_power_loss_parse(const char *page, bool *lose,
+				    struct ramdisk_power_loss *loss)
+{
+	char buf[64], *opts = buf, *opt, *val;
+	int err = 0;
+
+	*loss = (struct ramdisk_power_loss){
+		.keep = RAMDISK_DEFAULT_POWER_LOSS_KEEP,
+	};
+	if (!kstrtobool(page, lose))
+		return 0;
+	if (strscpy(buf, page, sizeof(buf)) < 0)
+		goto out_invalid;
+	while ((opt = strsep(&opts, "\n ")) && !err) {
+		if (!*opt)
+			continue;
+		val = strchr(opt, '=');
+		if (!val)
+			goto out_invalid;
+		*val++ = 0;
+		if (!strcmp(opt, "seed")) {
+			err = kstrtou64(val, 0, &loss->seed);
+			loss->seeded = true;
+		} else if (!strcmp(opt, "keep")) {
+			err = kstrtouint(val, 10, &loss->keep) ?:
+				      (loss->keep > 100 ? -ERANGE : 0);
+		} else {
+			goto out_invalid;
+		}
+	}
+	*lose = true;
+	if (!err && loss->seeded)
+		return 0;
+out_invalid:
+	pr_err("power_loss=%.*s is invalid: allowed 0, 1, or seed=S [keep=0..100]\n",
+	       ramdisk_value_len(page), page);
+	return -EINVAL;
+}
+
+static ssize_t ramdisk_item_power_loss_show(struct config_item *item,
+					    char *page)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	struct ramdisk_cache *cache;
+	ssize_t len;
+
+	mutex_lock(&ramdisk_lock);
+	cache = ri->rd ? ri->rd->cache : NULL;
+	if (!cache || !cache->lost)
+		len = sprintf(page, "0\n");
+	else if (!cache->loss.seeded)
+		len = sprintf(page, "1\n");
+	else
+		len = sprintf(page, "seed=%llu keep=%u\n", cache->loss.seed,
+			      cache->loss.keep);
+	mutex_unlock(&ramdisk_lock);
+	return len;
+}
+
+/* May sleep: undoes the lost writes. */
+static ssize_t ramdisk_item_power_loss_store(struct config_item *item,
+					     const char *page, size_t count)
+{
+	struct ramdisk_item *ri = to_ramdisk_item(item);
+	const char *name = config_item_name(item);
+	struct ramdisk_power_loss loss;
+	bool lose;
+	int err;
+
+	err = ramdisk_power_loss_parse(page, &lose, &loss);
+	if (err)
+		return err;
+	mutex_lock(&ramdisk_lock);
+	if (!ri->rd) {
+		pr_err("power_loss: ramdisk-%s is not powered\n", name);
+		err = -ENODEV;
+	} else if (!ri->rd->cache) {
+		pr_err("power_loss: ramdisk-%s has no volatile write cache (cache_size=0): it has nothing to lose\n",
+		       name);
+		err = -EINVAL;
+	} else if (!lose) {
+		ramdisk_cache_restore_power(ri->rd);
+	} else {
+		err = ramdisk_cache_lose_power(ri->rd, &loss);
+		if (err)
+			pr_err("power_loss: ramdisk-%s has lost power already; write 0 first\n",
+			       name);
+		else
+			pr_info("ramdisk-%s: power lost: %ld volatile writes dropped, %ld kept\n",
+				name, atomic_long_read(&ri->rd->dropped_writes),
+				atomic_long_read(&ri->rd->kept_writes));
+	}
+	mutex_unlock(&ramdisk_lock);
+	return err ?: count;
+}
+CONFIGFS_ATTR(ramdisk_item_, power_loss);
+
+/*
  * May sleep. zone_readonly and zone_offline, write-only as null_blk's: a
  * sector of a powered zoned disk puts its zone in that condition, or takes
  * it out if it is in it already.
@@ -3238,6 +3882,9 @@ static struct configfs_attribute *ramdisk_item_attrs[] = {
 	&ramdisk_item_attr_completion_nsec,
 	&ramdisk_item_attr_mbps,
 	&ramdisk_item_attr_io_timeout,
+	&ramdisk_item_attr_cache_size,
+	&ramdisk_item_attr_fua,
+	&ramdisk_item_attr_power_loss,
 	&ramdisk_item_attr_badblocks,
 	&ramdisk_item_attr_badblocks_once,
 	&ramdisk_item_attr_badblocks_partial_io,

@@ -12,6 +12,7 @@
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
+#include <linux/rbtree.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -44,6 +45,14 @@
 #define RAMDISK_DEFAULT_IO_TIMEOUT_MSEC 30000
 /* An hour: longer would only leave a test waiting for nothing. */
 #define RAMDISK_MAX_IO_TIMEOUT_MSEC 3600000
+
+/* A volatile write cache in MiB, as null_blk's cache_size; 0: none. */
+#define RAMDISK_MAX_CACHE_SIZE_MIB 65536
+/*
+ * Of the volatile writes a seeded power loss keeps, by default: half, so
+ * that each seed gives a different crash state.
+ */
+#define RAMDISK_DEFAULT_POWER_LOSS_KEEP 50
 
 /*
  * Load-time disks are made one after another inside insmod; 64 keeps a
@@ -133,6 +142,10 @@ enum ramdisk_queue_mode {
  * @mbps: MiB/s the disk transfers at most; 0: no limit
  * @io_timeout: milliseconds before blk-mq's timeout handler runs for a
  *              request not ended (the queue's io_timeout)
+ * @cache_size: MiB of volatile write cache; 0: none, every write is
+ *              durable when it ends
+ * @fua: with a cache, whether the disk takes FUA writes (1) or the block
+ *       layer must follow each with a flush (0)
  *
  * Filled from the module parameters for load-time disks, and from them
  * and then configfs writes for runtime disks; ramdisk_config_validate()
@@ -157,6 +170,8 @@ struct ramdisk_config {
 	unsigned int completion_nsec;
 	unsigned int mbps;
 	unsigned int io_timeout;
+	unsigned int cache_size;
+	unsigned int fua;
 };
 
 /**
@@ -165,6 +180,8 @@ struct ramdisk_config {
  * @sector: where it starts, in 512-byte sectors; a zone append is given
  *          its zone's start, and the zone model sets where it was written
  * @bytes: how long it is
+ * @flags: REQ_PREFLUSH (only on the bio path: blk-mq sends a request's
+ *         flush apart, as REQ_OP_FLUSH) and REQ_FUA, for the write cache
  * @bio: the data: its first bio, the others chained on ->bi_next. A
  *       request's bios are such a chain; a bio on the bio path stands
  *       alone (the block core never hands ->submit_bio a chain).
@@ -178,6 +195,7 @@ struct ramdisk_config {
  */
 struct ramdisk_io {
 	enum req_op op;
+	blk_opf_t flags;
 	sector_t sector;
 	unsigned int bytes;
 	struct bio *bio;
@@ -300,6 +318,79 @@ struct ramdisk_faults {
 };
 
 /**
+ * struct ramdisk_cached_write - one write the cache remembers
+ * @list: entry in the cache's list, oldest first
+ * @sector: where the write started
+ * @sectors: how long it was; never 0
+ * @durable: it was durable when it ended (FUA, discard, write-zeroes, a
+ *           write the cache could not take): it keeps no copy, and only
+ *           stops a power loss from bringing back older data beneath it
+ * @keep: at a power loss, whether the write survives
+ * @claim: at a power loss, its node in the tree of the sectors that
+ *         writes kept there own, newer ones first
+ * @subtree_last: the interval tree's bookkeeping for @claim
+ * @nr_pages: pages in @undo
+ * @undo: what the sectors held before the write, a copy that a power
+ *        loss writes back; none for a durable write
+ */
+struct ramdisk_cached_write {
+	struct list_head list;
+	sector_t sector;
+	unsigned int sectors;
+	bool durable;
+	bool keep;
+	struct rb_node claim;
+	sector_t subtree_last;
+	unsigned int nr_pages;
+	struct bio_vec undo[];
+};
+
+/**
+ * struct ramdisk_power_loss - how a power loss chooses what survives
+ * @seeded: false: every volatile write is lost; true: each is kept with
+ *          probability @keep percent, drawn from a generator seeded with
+ *          @seed, oldest write first
+ * @seed: the generator's seed
+ * @keep: percent of the volatile writes kept, 0..100
+ */
+struct ramdisk_power_loss {
+	bool seeded;
+	u64 seed;
+	unsigned int keep;
+};
+
+/**
+ * struct ramdisk_cache - a volatile write cache (cache_size)
+ * @lock: serialises every write, flush and power loss of the disk, so
+ *        that the order of @writes is the order their data reached the
+ *        store; a mutex, since a page store's write may sleep allocating
+ * @writes: the writes not yet written back, oldest first
+ * @nr_writes: entries in @writes
+ * @max_writes: entries at most: durable writes hold no data, and would
+ *              otherwise pile up behind an old volatile one
+ * @capacity: bytes of volatile data at most; the disk's volatile_bytes
+ *            say how many there are, and the copies in @writes take as
+ *            much memory, rounded up to pages
+ * @lost: power is lost: writes end without being stored
+ * @loss: how power was lost, while @lost
+ *
+ * The store holds what a read returns, durable or not: a read needs
+ * nothing from the cache, and costs what it costs without one. Each
+ * volatile write keeps a copy of what it overwrote, to undo it when power
+ * is lost; writing it back is forgetting that copy. Made with the disk,
+ * freed with it, written back first (a clean power-off).
+ */
+struct ramdisk_cache {
+	struct mutex lock; /* see @lock above */
+	struct list_head writes;
+	unsigned long nr_writes;
+	unsigned long max_writes;
+	u64 capacity;
+	bool lost;
+	struct ramdisk_power_loss loss;
+};
+
+/**
  * struct ramdisk_cmd - what blk-mq keeps for the driver with each request
  * @parked: entry in a poll queue's list of copied requests, until ->poll
  * @status: how the copy ended, for ->poll or @timer to end the request with
@@ -330,6 +421,7 @@ struct ramdisk_cmd {
  * @zones: the zone model of a zoned disk, else NULL
  * @faults: a configfs disk's bad blocks and injection rule (its item's);
  *          NULL for a load-time disk
+ * @cache: the volatile write cache, else NULL
  * @completion_nsec: every request ends this long after it came
  * @mbps: the transfer rate's cap in MiB/s, 0: none
  * @link_free: with @mbps, CLOCK_MONOTONIC nanoseconds when the transfers
@@ -338,6 +430,17 @@ struct ramdisk_cmd {
  * @injected: I/Os the injection rule hit, for sysfs
  * @stalled: requests the rule left for the timeout handler, for sysfs
  * @timed_out: requests the timeout handler ended, for sysfs
+ * @volatile_bytes: bytes written and not yet durable, for sysfs
+ * @held_bytes: memory the cache's copies take, for sysfs and
+ *              allocated_bytes
+ * @flushes: flushes the cache took, for sysfs
+ * @fua_writes: FUA writes the cache took, for sysfs
+ * @written_back: volatile writes made durable because the cache was full
+ *                (or could get no memory for a copy), for sysfs
+ * @dropped_writes: volatile writes the last power loss dropped, for sysfs
+ * @kept_writes: volatile writes the last power loss kept, for sysfs
+ * @lost_writes: writes ended without being stored while power was lost,
+ *               for sysfs
  * @made_with: the settings the store and zones were made with
  * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
@@ -363,6 +466,7 @@ struct ramdisk_dev {
 	sector_t capacity;
 	struct ramdisk_zones *zones;
 	struct ramdisk_faults *faults;
+	struct ramdisk_cache *cache;
 	unsigned int completion_nsec;
 	unsigned int mbps;
 	atomic64_t link_free;
@@ -370,6 +474,14 @@ struct ramdisk_dev {
 	atomic_long_t injected;
 	atomic_long_t stalled;
 	atomic_long_t timed_out;
+	atomic_long_t volatile_bytes;
+	atomic_long_t held_bytes;
+	atomic_long_t flushes;
+	atomic_long_t fua_writes;
+	atomic_long_t written_back;
+	atomic_long_t dropped_writes;
+	atomic_long_t kept_writes;
+	atomic_long_t lost_writes;
 	struct ramdisk_config made_with;
 	enum ramdisk_queue_mode queue_mode;
 	struct blk_mq_tag_set tag_set;

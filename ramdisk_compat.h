@@ -117,6 +117,29 @@ static inline struct gendisk *ramdisk_alloc_bio_disk(struct queue_limits *lim)
 }
 
 /*
+ * A volatile write cache, and FUA if @fua: 6.11+ takes them as features
+ * of the limits the disk is allocated with, older kernels as queue flags
+ * set after. Both are called; each does nothing where the other works.
+ */
+static inline void ramdisk_limits_write_cache(struct queue_limits *lim,
+					      bool fua)
+{
+#ifdef RAMDISK_HAVE_BLK_FEATURES
+	lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (fua)
+		lim->features |= BLK_FEAT_FUA;
+#endif
+}
+
+/* May sleep. See ramdisk_limits_write_cache(). */
+static inline void ramdisk_queue_write_cache(struct request_queue *q, bool fua)
+{
+#ifndef RAMDISK_HAVE_BLK_FEATURES
+	blk_queue_write_cache(q, true, fua);
+#endif
+}
+
+/*
  * Whether zone_append_max_sectors=0 may leave zone append to the block
  * layer: zone write plugging turns appends into writes. Before it, the
  * driver must take appends itself.

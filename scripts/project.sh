@@ -17,7 +17,7 @@ SERIES="6.1 6.12"
 # The tests that race the driver against itself: the kcsan kernel of
 # make check-debug runs these alone, and with the stress cases' durations
 # below (tests/210-stress.sh; make check keeps its shorter defaults).
-CONCURRENCY_TESTS="080-fio-verify.sh 140-pages.sh 180-configfs-race.sh 200-polled-io.sh 210-stress.sh 230-faults.sh"
+CONCURRENCY_TESTS="080-fio-verify.sh 140-pages.sh 180-configfs-race.sh 200-polled-io.sh 210-stress.sh 230-faults.sh 240-cache.sh"
 # make check-debug's kernels (vm/debug-kernel/VARIANT.config), each
 # booted as series 6.12-VARIANT.
 DEBUG_VARIANTS="kasan kcsan"

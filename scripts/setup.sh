@@ -38,7 +38,7 @@ lint_packages=(gcc make libc6-dev libelf-dev bc dwarves xz-utils perl python3
 	       clang-format sparse shellcheck flake8)
 guest_packages=(qemu-system-x86 kmod cpio busybox-static zstd fio e2fsprogs
 		util-linux fdisk trace-cmd openssl gnuplot-nox dkms nvme-cli
-		iproute2 strace btrfs-progs f2fs-tools)
+		iproute2 strace btrfs-progs f2fs-tools xfsprogs)
 # What a kernel build needs besides the lint packages.
 debug_packages=(flex bison libssl-dev)
 

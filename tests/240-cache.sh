@@ -1,0 +1,294 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The volatile write cache and power loss: the settings and each refusal;
+# what a flush, a FUA write, a discard and a full cache make durable, and
+# what a power loss then drops; seeded losses against a model of the
+# kernel's generator; ext4, xfs and btrfs cut off at several points, on
+# replay and fsck; a power loss under fio at QD32 on every CPU.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DEV=/dev/ramdisk-c
+C=$CFS/c
+
+load_none() {
+	insmod "$KO" nr_disks=0 ${BACKING:+backing=$BACKING}
+}
+
+# cache NAME: a counter of /sys/block/ramdisk-c/cache.
+cache() {
+	cat "/sys/block/ramdisk-c/cache/$1"
+}
+
+# io OP...: tests/cache-io.py's operations on the disk.
+io() {
+	python3 "$top/tests/cache-io.py" "$DEV" "$C" "$@"
+}
+
+case_settings() {
+	refuse_load "cache_size=65537" EINVAL "cache_size=65537 is out of range: allowed 0..65536"
+	refuse_load "fua=2" EINVAL "fua=2 is out of range: allowed 0..1"
+	DEV=/dev/ramdisk load "cache_size=1"
+	expect_eq "write_cache with a cache" "$(DEV=/dev/ramdisk sysattr queue/write_cache)" "write back"
+	expect_eq "fua with a cache" "$(DEV=/dev/ramdisk sysattr queue/fua)" 1
+	unload
+	DEV=/dev/ramdisk load
+	expect_eq "write_cache without" "$(DEV=/dev/ramdisk sysattr queue/write_cache)" "write through"
+	unload
+	load_none
+	mkdir "$C"
+	expect_refused EINVAL "cache_size=70000 is out of range: allowed 0..65536" \
+		write "$C/cache_size" 70000
+	expect_refused ENODEV "power_loss: ramdisk-c is not powered" write "$C/power_loss" 1
+	echo 1 >"$C/zoned"
+	echo 4 >"$C/zone_size"
+	echo 1 >"$C/cache_size"
+	expect_refused EINVAL "cache_size=1 is invalid with zoned=1" write "$C/power" 1
+	expect_eq "power after a refused power-on" "$(cat "$C/power")" 0
+	echo 0 >"$C/zoned"
+	echo 0 >"$C/fua"
+	echo 1 >"$C/power"
+	wait_for_dev
+	expect_eq "fua=0" "$(sysattr queue/fua)" 0
+	expect_eq "write_cache with fua=0" "$(sysattr queue/write_cache)" "write back"
+	expect_refused EBUSY "" write "$C/cache_size" 2
+	for bad in 2 "seed=x" "keep=5" "seed=1 keep=101" "seed=1 colour=red"; do
+		expect_refused EINVAL "power_loss=$bad is invalid: allowed 0, 1, or seed=S [keep=0..100]" \
+			write "$C/power_loss" "$bad"
+	done
+	echo 1 >"$C/power_loss"
+	expect_eq "power_loss" "$(cat "$C/power_loss")" 1
+	expect_refused EALREADY "power_loss: ramdisk-c has lost power already; write 0 first" \
+		write "$C/power_loss" "seed=3"
+	echo 0 >"$C/power_loss"
+	echo "seed=3 keep=20" >"$C/power_loss"
+	expect_eq "power_loss" "$(cat "$C/power_loss")" "seed=3 keep=20"
+	echo 0 >"$C/power_loss"
+	expect_eq "power_loss" "$(cat "$C/power_loss")" 0
+	cfs_remove c
+	cfs_disk c
+	expect_refused EINVAL "power_loss: ramdisk-c has no volatile write cache (cache_size=0)" \
+		write "$C/power_loss" 1
+}
+
+# The rules, one at a time; blocks are 4 KiB, each check after a power
+# loss. A write is volatile until a flush; FUA, discard and write-zeroes
+# are durable at once.
+case_rules() {
+	load_none
+	cfs_disk c size=8M cache_size=4
+	# Written, flushed, written: the second is lost.
+	io w:0:1 f w:1:2 c:0:1 c:1:2 p:1 c:0:1 c:1:0
+	expect_eq "dropped_writes" "$(cache dropped_writes)" 1
+	expect_eq "kept_writes" "$(cache kept_writes)" 0
+	expect_eq "volatile_bytes after the loss" "$(cache volatile_bytes)" 0
+	# While power is lost, writes end and store nothing.
+	io w:2:3 c:2:0
+	expect_eq "lost_writes" "$(cache lost_writes)" 1
+	io p:0 w:2:3 c:2:3
+	expect_eq "volatile_bytes" "$(cache volatile_bytes)" 4096
+	# A FUA write survives without a flush; a volatile one beside it not.
+	expect_eq "a FUA write" "$(probe fua 24 4096)" OK
+	io w:4:5 p:1 c:2:0 b:3:a5 c:4:0 p:0
+	expect_eq "fua_writes" "$(cache fua_writes)" 1
+	# A flush makes what came before it durable, and nothing after.
+	io w:5:6 w:6:7 f w:7:8 p:1 c:5:6 c:6:7 c:7:0 p:0
+	# An overwrite is lost, down to what was flushed beneath it.
+	io w:8:9 f w:8:10 p:1 c:8:9 p:0
+	# A FUA write over a volatile one: the FUA data stays, whatever
+	# newer volatile write of the block is lost.
+	io w:9:11
+	expect_eq "a FUA write" "$(probe fua 72 4096)" OK
+	io w:9:13 c:9:13 p:1 b:9:a5 p:0
+	# A discard and a write of zeroes are durable: the volatile data
+	# beneath them does not come back.
+	io w:10:14:2 f w:10:15:2 d:10:1 z:11:1 p:1 c:10:0:2 p:0
+	# A clean power-off writes the cache back, as a drive does.
+	io w:12:16
+	echo 0 >"$C/power"
+	echo 1 >"$C/power"
+	wait_for_dev
+	io c:12:16 p:1 c:12:16
+	expect_eq "flushes" "$(cache flushes)" 0
+}
+
+# The page store: a lost write gives its pages back; the cache's copies
+# count in allocated_bytes, and held_bytes says how much of it is theirs.
+case_pages() {
+	load_none
+	cfs_disk c size=8M cache_size=4 backing=pages
+	io w:0:1:4 f
+	expect_eq "allocated_bytes" "$(sysattr allocated_bytes)" 16384
+	io w:0:2:2 w:8:3:4
+	expect_eq "held_bytes" "$(cache held_bytes)" 24576
+	expect_eq "allocated_bytes with copies" "$(sysattr allocated_bytes)" $((32768 + 24576))
+	io p:1 c:0:1:4 c:8:0:4
+	expect_eq "allocated_bytes after the loss" "$(sysattr allocated_bytes)" 16384
+	expect_eq "held_bytes after the loss" "$(cache held_bytes)" 0
+}
+
+# A full cache writes its oldest write back first: with 1 MiB, the fifth
+# write of 256 KiB makes the first durable, and only it.
+case_write_back() {
+	load_none
+	cfs_disk c size=8M cache_size=1
+	io w:0:1:64 w:64:2:64 w:128:3:64 w:192:4:64
+	expect_eq "written_back while it fits" "$(cache written_back)" 0
+	io w:256:5:64
+	expect_eq "written_back" "$(cache written_back)" 1
+	expect_eq "volatile_bytes" "$(cache volatile_bytes)" 1048576
+	io p:1 c:0:1:64 c:64:0:64 c:128:0:64 c:192:0:64 c:256:0:64 p:0
+	# A write longer than the cache is written through, after what the
+	# cache holds. (Requests up to 4 MiB, so that 2 MiB is one.)
+	echo 4096 >/sys/block/ramdisk-c/queue/max_sectors_kb
+	io w:0:6:64 w:512:7:512 p:1 c:0:6:64 c:512:7:512
+	expect_eq "written_back" "$(cache written_back)" 2
+}
+
+# Seeded losses: each outcome is the model's, the same seed repeats and
+# another differs; keep=0 and keep=100 are the extremes.
+case_seeded() {
+	local first second other kept dropped choices
+	load_none
+	cfs_disk c size=8M cache_size=4
+	first=$(io model 1 50 40)
+	expect_eq "the counters" "$(cache kept_writes) $(cache dropped_writes)" "${first% *}"
+	echo 0 >"$C/power_loss"
+	second=$(io model 1 50 40)
+	echo 0 >"$C/power_loss"
+	other=$(io model 2 50 40)
+	echo 0 >"$C/power_loss"
+	expect_eq "the same seed" "$second" "$first"
+	[ "${other##* }" != "${first##* }" ] || fail "seeds 1 and 2 kept the same writes: $first"
+	[[ ${first##* } == *K* && ${first##* } == *D* ]] ||
+		fail "keep=50 kept all or nothing: $first"
+	read -r kept dropped choices <<<"$(io model 3 100 40)"
+	[ "$dropped" -eq 0 ] || fail "keep=100 dropped $dropped writes: $choices"
+	echo 0 >"$C/power_loss"
+	read -r kept dropped choices <<<"$(io model 3 0 40)"
+	[ "$kept" -eq 0 ] || fail "keep=0 kept $kept writes: $choices"
+}
+
+# crash FS MKFS CHECK FILES CUT: FS on the disk, FILES fsynced files
+# written, power cut after CUT of them; then unmount, power back, mount
+# (the journal or log replays), unmount, CHECK must find nothing, and
+# every file fsynced before the cut reads back whole.
+crash() {
+	local fs=$1 mkfs=$2 check=$3 files=$4 cut=$5
+	$mkfs "$DEV" >/dev/null 2>&1 || fail "$mkfs failed"
+	mkdir -p /mnt/c
+	mount -t "$fs" "$DEV" /mnt/c
+	mkdir /mnt/c/d
+	io files /mnt/c/d "$files" "$cut"
+	[ "$(cat "$C/power_loss")" = 1 ] || fail "$fs: the power was not cut"
+	umount /mnt/c
+	echo 0 >"$C/power_loss"
+	mount -t "$fs" "$DEV" /mnt/c
+	umount /mnt/c
+	$check "$DEV" >/tmp/check.out 2>&1 ||
+		fail "$fs, cut after $cut files: $check: $(tail -n 5 /tmp/check.out)"
+	mount -t "$fs" -o ro "$DEV" /mnt/c
+	io verify /mnt/c/d "$cut" 2>/tmp/verify.out ||
+		fail "$fs, cut after $cut files: $(cat /tmp/verify.out)"
+	umount /mnt/c
+}
+
+# fs_crashes FS MKFS CHECK CUT CUT: crash at two points of 24 files.
+fs_crashes() {
+	local config=CONFIG_${1^^}_FS
+	kernel_has "$config" || skip "this kernel has no $config"
+	load_none
+	cfs_disk c size=400M cache_size=64
+	crash "$1" "$2" "$3" 24 "$4"
+	crash "$1" "$2" "$3" 24 "$5"
+	[ "$(cache dropped_writes)" -gt 0 ] || fail "the last cut dropped nothing"
+}
+
+case_ext4() {
+	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" 0 17
+}
+
+case_xfs() {
+	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" 5 21
+}
+
+case_btrfs() {
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" 9 23
+}
+
+# Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
+# too (nvmet always says so, and passes flushes to a disk with one), so a
+# remote fsync makes the data durable here, and a write without one is
+# lost with the power.
+case_nvme() {
+	local line nqn dev thp
+	thp=$(thp_madvise)
+	load_none
+	cfs_disk c size=64M cache_size=8
+	line=$("$EXPORT" nvme "$DEV")
+	modprobe nvme-tcp
+	$line >/dev/null
+	nqn=${line##* }
+	dev=$(nvme_disk "$nqn")
+	expect_eq "the namespace's write_cache" \
+		"$(DEV=$dev sysattr queue/write_cache)" "write back"
+	pattern a 65536 >/tmp/a
+	pattern b 65536 >/tmp/b
+	dd if=/tmp/a of="$dev" bs=64k oflag=direct conv=fsync status=none
+	dd if=/tmp/b of="$dev" bs=64k seek=1 oflag=direct status=none
+	[ "$(cache flushes)" -gt 0 ] || fail "no flush came through the fabric"
+	expect_eq "volatile_bytes" "$(cache volatile_bytes)" 65536
+	echo 1 >"$C/power_loss"
+	expect_data 0 /tmp/a
+	expect_zero 65536 65536
+	nvme disconnect -n "$nqn" >/dev/null
+	"$EXPORT" unexport "$DEV" >/dev/null
+	echo "$thp" >"$THP"
+}
+
+# Power lost and restored under fio at QD32 on every CPU: fio ends (its
+# writes into the lost power end well), the flushed first 4 MiB are
+# intact, and nothing is left allocated.
+case_race() {
+	local baseline round fio_pid
+	baseline=$(driver_allocations)
+	load_none
+	cfs_disk c size=32M cache_size=8
+	pattern base 4194304 >/tmp/base
+	write_at 0 /tmp/base
+	for round in 1 2 3; do
+		fio --name=race --filename="$DEV" --direct=1 --rw=randwrite \
+			--bs=4k --offset=4M --ioengine=libaio --iodepth=32 \
+			--numjobs="$NCPU" --time_based --runtime=300 \
+			>/tmp/fio.out 2>&1 &
+		fio_pid=$!
+		until [ "$(cache volatile_bytes)" -gt 0 ]; do sleep 0.1; done
+		echo "seed=$round" >"$C/power_loss"
+		until [ "$(cache lost_writes)" -gt 0 ]; do sleep 0.1; done
+		echo 0 >"$C/power_loss"
+		until [ "$(cache volatile_bytes)" -gt 0 ]; do sleep 0.1; done
+		echo 1 >"$C/power_loss"
+		# fio ends on SIGINT (with status 128+) once its I/O ended.
+		kill -INT "$fio_pid"
+		wait "$fio_pid" || true
+		if ! grep -q "err= 0" /tmp/fio.out || grep -q "err= [1-9]" /tmp/fio.out; then
+			fail "fio in round $round: $(grep err= /tmp/fio.out)"
+		fi
+		echo 0 >"$C/power_loss"
+		expect_data 0 /tmp/base
+	done
+	cfs_remove c
+	unload
+	expect_allocations "$baseline"
+}
+
+run_case "settings: named refusals, queue flags, power_loss as written" case_settings
+run_case_paths "flush, FUA, overwrite, discard, zeroes, power-off: what a loss keeps" case_rules
+run_case "page store: a lost write's pages come back; copies in allocated_bytes" case_pages
+run_case "a full cache writes back oldest first; a longer write goes through" case_write_back
+run_case_modes "seeded losses match the model of the generator, repeat, differ" case_seeded
+run_case_backings "ext4 cut after 0 and 17 fsynced files: replay, fsck clean, those files whole" case_ext4
+run_case_backings "xfs cut after 5 and 21 fsynced files: replay, fsck clean, those files whole" case_xfs
+run_case_backings "btrfs cut after 9 and 23 fsynced files: replay, fsck clean, those files whole" case_btrfs
+run_case "exported over NVMe/TCP: the remote fsync is a flush here" case_nvme
+run_case "power lost and restored under fio at QD32 on every CPU" case_race
