@@ -1622,7 +1622,8 @@ static void ramdisk_cache_forget(struct ramdisk_dev *rd)
 /*
  * May sleep as the store may. A write that is durable when it ends: FUA,
  * discard, write-zeroes, or one the cache cannot take. It is listed only
- * if older writes could be lost beneath it.
+ * if older writes could be lost beneath it. A REQ_NOWAIT bio that would
+ * wait for memory to list it fails with BLK_STS_AGAIN.
  */
 static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 						struct ramdisk_io *io)
@@ -1635,6 +1636,8 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 			ramdisk_cache_write_back_oldest(rd);
 		cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
 				      0, io->gfp);
+		if (!cw && !gfpflags_allow_blocking(io->gfp))
+			return BLK_STS_AGAIN;
 		if (cw) {
 			list_add_tail(&cw->list, &cache->writes);
 			cache->nr_writes++;
@@ -1649,7 +1652,8 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
  * May sleep as the store may. A volatile write: room is made, oldest
  * first; its copy is taken, then it is stored. A write the cache cannot
  * hold, or cannot get memory to copy for, is written through, after what
- * the cache holds, as a drive may do with any write.
+ * the cache holds, as a drive may do with any write; but a REQ_NOWAIT bio
+ * fails with BLK_STS_AGAIN, to be retried where it may wait for memory.
  */
 static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
 					struct ramdisk_io *io)
@@ -1666,6 +1670,9 @@ static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
 		ramdisk_cache_write_back_oldest(rd);
 	cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
 			      io->bytes, io->gfp);
+	/* A REQ_NOWAIT bio is retried where it may sleep, and copied then. */
+	if (!cw && !gfpflags_allow_blocking(io->gfp))
+		return BLK_STS_AGAIN;
 	if (!cw)
 		goto out_write_through;
 	status = ramdisk_cw_store_io(rd, cw, REQ_OP_READ, cw->sector,

@@ -11,11 +11,6 @@
 DEV=/dev/ramdisk-f
 F=$CFS/f
 
-# load_none: the module with no disk; configfs disks get BACKING.
-load_none() {
-	insmod "$KO" nr_disks=0 ${BACKING:+backing=$BACKING}
-}
-
 # fault NAME: a counter of /sys/block/ramdisk-f/faults.
 fault() {
 	cat "/sys/block/ramdisk-f/faults/$1"

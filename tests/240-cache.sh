@@ -11,10 +11,6 @@
 DEV=/dev/ramdisk-c
 C=$CFS/c
 
-load_none() {
-	insmod "$KO" nr_disks=0 ${BACKING:+backing=$BACKING}
-}
-
 # cache NAME: a counter of /sys/block/ramdisk-c/cache.
 cache() {
 	cat "/sys/block/ramdisk-c/cache/$1"

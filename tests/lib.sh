@@ -194,6 +194,11 @@ load() {
 	wait_for_dev
 }
 
+# load_none: the module with no disk; configfs disks get BACKING.
+load_none() {
+	insmod "$KO" nr_disks=0 ${BACKING:+backing=$BACKING}
+}
+
 # load_errno "PARAMS": loads the module the way insmod does (finit_module)
 # and prints OK or the errno's name, e.g. EINVAL (tests/finit.c).
 load_errno() {
