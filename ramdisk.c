@@ -3245,12 +3245,15 @@ static ssize_t ramdisk_item_store(struct config_item *item, const char *page,
 
 	mutex_lock(&ramdisk_lock);
 	config = ri->config;
-	if (ri->rd && !ramdisk_is_live_setting(name))
+	if (ri->rd && !ramdisk_is_live_setting(name)) {
+		pr_err("%s: ramdisk-%s is powered; write 0 to power first\n",
+		       name, config_item_name(item));
 		err = -EBUSY;
-	else
+	} else {
 		err = ramdisk_config_parse(&config, name, page) ?:
 			      ramdisk_config_validate(&config,
 						      &ramdisk_defaults);
+	}
 	if (!err) {
 		ri->config = config;
 		if (ri->rd)

@@ -64,13 +64,13 @@ case_latency_helper() {
 	load
 	local out
 	out=$("$TRACE" latency -o /tmp/lat -- fio --name=lat --filename=$DEV \
-		--direct=1 --rw=randrw --bs=4k --size=8M --ioengine=psync \
+		--direct=1 --rw=randrw --bs=4k --size=2M --ioengine=psync \
 		--output=/dev/null)
 	grep -Eq '^read +[0-9]+ ' <<<"$out" || fail "latency summary lacks reads: $out"
 	grep -Eq '^write +[0-9]+ ' <<<"$out" || fail "latency summary lacks writes: $out"
-	# 8 MiB in 4 KiB requests: 2048 requests, every one paired.
+	# 2 MiB in 4 KiB requests: 512 requests, every one paired.
 	total=$(awk '$1 == "read" || $1 == "write" {s += $2} END {print s}' <<<"$out")
-	expect_eq "requests in the latency summary" "$total" 2048
+	expect_eq "requests in the latency summary" "$total" 512
 	[ -s /tmp/lat/latency.png ] || fail "no latency.png"
 }
 

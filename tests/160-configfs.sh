@@ -175,8 +175,8 @@ case_powered() {
 	insmod "$KO" nr_disks=0
 	cfs_disk p size=8M
 	# Settings are fixed while the disk exists.
-	expect_refused EBUSY "" write "$CFS/p/size" 16M
-	expect_refused EBUSY "" write "$CFS/p/queue_depth" 16
+	expect_refused EBUSY "size: ramdisk-p is powered; write 0 to power first" write "$CFS/p/size" 16M
+	expect_refused EBUSY "queue_depth: ramdisk-p is powered" write "$CFS/p/queue_depth" 16
 	expect_eq "size while powered" "$(cat "$CFS/p/size")" $((8 << 20))
 	# The value it already has: no change, no error.
 	pattern same 4096 >/tmp/same

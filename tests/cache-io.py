@@ -14,11 +14,11 @@ exits 0 if every check held; else names the first that did not, exit 1.
   b:BLOCK:HEX           the block holds byte HEX only (rdprobe's 0xa5)
   p:VALUE               VALUE written to ITEM/power_loss
 
-cache-io.py DEVICE ITEM files DIR FILES CUT: writes FILES files in DIR,
-each fsynced, and its folder too; after the first CUT, one more file's
-data goes to the disk unsynced, power is cut (power_loss 1), and the
-rest are written into the lost power.
-cache-io.py DEVICE ITEM verify DIR CUT: the first CUT files read back.
+cache-io.py DEVICE ITEM files DIR FIRST FILES CUT: writes FILES files in
+DIR, numbered from FIRST, each fsynced, and its folder too; after CUT of
+them, one more file's data goes to the disk unsynced, power is cut
+(power_loss 1), and the rest are written into the lost power.
+cache-io.py DEVICE ITEM verify DIR N: files 0 to N-1 read back.
 
 A FUA write comes from tests/rdprobe: an O_DSYNC write is followed by a
 flush.
@@ -183,10 +183,10 @@ def unsynced(folder):
     os.close(fd)
 
 
-def files(item, folder, count, cut):
+def files(item, folder, first, count, cut):
     dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    for n in range(count):
-        if n == cut:
+    for n in range(first, first + count):
+        if n == first + cut:
             unsynced(folder)
             with open(os.path.join(item, "power_loss"), "w") as f:
                 f.write("1")
@@ -211,7 +211,7 @@ def verify(folder, cut):
 
 def main():
     if sys.argv[3] == "files":
-        files(sys.argv[2], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+        files(sys.argv[2], sys.argv[4], *(int(a) for a in sys.argv[5:8]))
         return
     if sys.argv[3] == "verify":
         verify(sys.argv[4], int(sys.argv[5]))
