@@ -178,29 +178,33 @@ case_seeded() {
 	[ "$kept" -eq 0 ] || fail "keep=0 kept $kept writes: $choices"
 }
 
-# crash FS CHECK DONE CUT: on FS mounted at /mnt/c, with DONE files
+# crash FS CHECK OPTIONS DONE CUT: on FS mounted at /mnt/c (with mount
+# OPTIONS), with DONE files
 # fsynced in /mnt/c/d, CUT more are fsynced and the power is cut, and a
 # few more written into the lost power; then unmount, power back, mount
 # (the journal or log replays), unmount, CHECK must find nothing, and
 # every file fsynced before the cut reads back whole.
 crash() {
-	local fs=$1 check=$2 done=$3 cut=$4
+	local fs=$1 check=$2 options=$3 done=$4 cut=$5
 	io files /mnt/c/d "$done" $((cut + 6)) "$cut"
 	[ "$(cat "$C/power_loss")" = 1 ] || fail "$fs: the power was not cut"
 	[ "$(cache dropped_writes)" -gt 0 ] || fail "$fs: the cut dropped nothing"
 	umount /mnt/c
 	echo 0 >"$C/power_loss"
-	mount -t "$fs" "$DEV" /mnt/c
+	mount -t "$fs" -o "$options" "$DEV" /mnt/c
 	umount /mnt/c
 	$check "$DEV" >/tmp/check.out 2>&1 ||
 		fail "$fs, cut after $((done + cut)) files: $check: $(tail -n 5 /tmp/check.out)"
-	mount -t "$fs" "$DEV" /mnt/c
+	mount -t "$fs" -o "$options" "$DEV" /mnt/c
 	io verify /mnt/c/d $((done + cut)) 2>/tmp/verify.out ||
 		fail "$fs, cut after $((done + cut)) files: $(cat /tmp/verify.out)"
 }
 
-# fs_crashes FS MKFS CHECK CUT CUT: FS made once, cut twice: after the
-# first CUT fsynced files, then after the second CUT more.
+# fs_crashes FS MKFS CHECK OPTIONS CUT CUT: FS made once, mounted with
+# OPTIONS, cut twice: after the first CUT fsynced files, then after the
+# second CUT more. The filesystem's periodic commits are put off (OPTIONS,
+# or xfs's sysctl), since each is a flush: one that came between the
+# unsynced write and the cut would leave the cut nothing to drop.
 fs_crashes() {
 	local config=CONFIG_${1^^}_FS
 	kernel_has "$config" || skip "this kernel has no $config"
@@ -208,25 +212,31 @@ fs_crashes() {
 	cfs_disk c size=400M cache_size=64
 	$2 "$DEV" >/dev/null 2>&1 || fail "$2 failed"
 	mkdir -p /mnt/c
-	mount -t "$1" "$DEV" /mnt/c
+	mount -t "$1" -o "$4" "$DEV" /mnt/c
 	mkdir /mnt/c/d
 	# The folder is durable before the first cut, whenever it comes.
 	sync -f /mnt/c/d
-	crash "$1" "$3" 0 "$4"
-	crash "$1" "$3" "$4" "$5"
+	crash "$1" "$3" "$4" 0 "$5"
+	crash "$1" "$3" "$4" "$5" "$6"
 	umount /mnt/c
 }
 
 case_ext4() {
-	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" 0 17
+	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17
 }
 
+# xfs forces its log every xfssyncd_centisecs (30 s); 2 hours here.
 case_xfs() {
-	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" 5 16
+	local sync=/proc/sys/fs/xfs/xfssyncd_centisecs was
+	kernel_has CONFIG_XFS_FS && modprobe xfs
+	was=$(cat "$sync" 2>/dev/null || echo 3000)
+	echo 720000 >"$sync" 2>/dev/null || true
+	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16
+	echo "$was" >"$sync"
 }
 
 case_btrfs() {
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" 9 14
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14
 }
 
 # Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
