@@ -1597,6 +1597,32 @@ static void ramdisk_cache_write_back_oldest(struct ramdisk_dev *rd)
 	ramdisk_cw_free(rd, cw);
 }
 
+/*
+ * May sleep. Writes back the oldest writes until @bytes more of volatile
+ * data fit, and one more write may be listed.
+ */
+static void ramdisk_cache_make_room(struct ramdisk_dev *rd, unsigned int bytes)
+{
+	struct ramdisk_cache *cache = rd->cache;
+
+	while (atomic_long_read(&rd->volatile_bytes) + bytes >
+		       cache->capacity ||
+	       cache->nr_writes >= cache->max_writes)
+		ramdisk_cache_write_back_oldest(rd);
+}
+
+/* Does not sleep. Lists @cw, the newest write, after making room for it. */
+static void ramdisk_cache_list(struct ramdisk_dev *rd,
+			       struct ramdisk_cached_write *cw)
+{
+	lockdep_assert_held(&rd->cache->lock);
+	list_add_tail(&cw->list, &rd->cache->writes);
+	rd->cache->nr_writes++;
+	if (!cw->durable)
+		atomic_long_add(cw->sectors << SECTOR_SHIFT,
+				&rd->volatile_bytes);
+}
+
 /* May sleep. Every write so far is durable. */
 static void ramdisk_cache_write_back(struct ramdisk_dev *rd)
 {
@@ -1632,18 +1658,15 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 	struct ramdisk_cached_write *cw;
 
 	if (!list_empty(&cache->writes)) {
-		if (cache->nr_writes >= cache->max_writes)
-			ramdisk_cache_write_back_oldest(rd);
+		ramdisk_cache_make_room(rd, 0);
 		cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
 				      0, io->gfp);
 		if (!cw && !gfpflags_allow_blocking(io->gfp))
 			return BLK_STS_AGAIN;
-		if (cw) {
-			list_add_tail(&cw->list, &cache->writes);
-			cache->nr_writes++;
-		} else {
+		if (cw)
+			ramdisk_cache_list(rd, cw);
+		else
 			ramdisk_cache_write_back(rd);
-		}
 	}
 	return ramdisk_store_io(rd, io);
 }
@@ -1664,10 +1687,7 @@ static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
 
 	if (io->bytes > cache->capacity)
 		goto out_write_through;
-	while (atomic_long_read(&rd->volatile_bytes) + io->bytes >
-		       cache->capacity ||
-	       cache->nr_writes >= cache->max_writes)
-		ramdisk_cache_write_back_oldest(rd);
+	ramdisk_cache_make_room(rd, io->bytes);
 	cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
 			      io->bytes, io->gfp);
 	/* A REQ_NOWAIT bio is retried where it may sleep, and copied then. */
@@ -1680,9 +1700,7 @@ static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
 	if (status == BLK_STS_OK)
 		status = ramdisk_store_io(rd, io);
 	/* Listed even if the store failed: it may have written a part. */
-	list_add_tail(&cw->list, &cache->writes);
-	cache->nr_writes++;
-	atomic_long_add(io->bytes, &rd->volatile_bytes);
+	ramdisk_cache_list(rd, cw);
 	return status;
 
 out_write_through:
