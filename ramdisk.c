@@ -322,11 +322,6 @@ static int ramdisk_check_zoned(const struct ramdisk_config *config)
 		pr_err("zoned=1 needs a kernel with zoned block devices (CONFIG_BLK_DEV_ZONED)\n");
 		return -EINVAL;
 	}
-	if (config->cache_size) {
-		pr_err("cache_size=%u is invalid with zoned=1: a power loss does not move write pointers back; allowed 0\n",
-		       config->cache_size);
-		return -EINVAL;
-	}
 	if (config->queue_mode != RAMDISK_QUEUE_MQ) {
 		pr_err("zoned=1 needs queue_mode=mq: zone writes are ordered per zone by blk-mq (mq-deadline, or zone write plugging)\n");
 		return -EINVAL;
@@ -945,6 +940,19 @@ static bool ramdisk_zone_is_conv(const struct ramdisk_zones *zones,
 	return zno < zones->nr_conv;
 }
 
+/*
+ * Does not sleep. Whether @sector of @rd is in a sequential zone, and in
+ * which (*@zno).
+ */
+static bool ramdisk_zone_seq(const struct ramdisk_dev *rd, sector_t sector,
+			     unsigned int *zno)
+{
+	if (!rd->zones)
+		return false;
+	*zno = ramdisk_zone_no(rd->zones, sector);
+	return !ramdisk_zone_is_conv(rd->zones, *zno);
+}
+
 /* The count a condition is kept in, if any. Under the state lock. */
 static unsigned int *ramdisk_zone_count(struct ramdisk_zones *zones,
 					enum blk_zone_cond cond)
@@ -1041,14 +1049,16 @@ static blk_status_t ramdisk_zone_may_open(struct ramdisk_dev *rd,
 	return BLK_STS_ZONE_OPEN_RESOURCE;
 }
 
+/* Logs a refused I/O, of which nothing was done. */
 static noinline blk_status_t ramdisk_zone_refuse(struct ramdisk_dev *rd,
-						 const struct ramdisk_io *io,
+						 struct ramdisk_io *io,
 						 const char *why)
 {
 	pr_err_ratelimited("%s: %s at sector %llu + %u: %s\n",
 			   rd->disk->disk_name, blk_op_str(io->op),
 			   (unsigned long long)io->sector,
 			   io->bytes >> SECTOR_SHIFT, why);
+	io->bytes = 0;
 	return BLK_STS_IOERR;
 }
 
@@ -1101,7 +1111,11 @@ static blk_status_t ramdisk_zone_take_range(struct ramdisk_dev *rd,
 		ramdisk_zone_set_cond(zones, zone, BLK_ZONE_COND_FULL);
 out_unlock:
 	spin_unlock(&zones->state_lock);
-	return why ? ramdisk_zone_refuse(rd, io, why) : status;
+	if (why)
+		return ramdisk_zone_refuse(rd, io, why);
+	if (status)
+		io->bytes = 0;
+	return status;
 }
 
 /* Does not sleep. Zeroes or frees what a zone holds up to @end. */
@@ -1126,8 +1140,7 @@ static void ramdisk_zone_clear(struct ramdisk_dev *rd, unsigned int zno,
  */
 static blk_status_t ramdisk_zone_manage(struct ramdisk_dev *rd,
 					struct ramdisk_zone *zone,
-					unsigned int zno,
-					const struct ramdisk_io *io)
+					unsigned int zno, struct ramdisk_io *io)
 {
 	struct ramdisk_zones *zones = rd->zones;
 	sector_t start = ramdisk_zone_start(zones, zno);
@@ -1230,7 +1243,8 @@ static blk_status_t ramdisk_zone_write(struct ramdisk_dev *rd, unsigned int zno,
 /**
  * ramdisk_zoned_io - one I/O of a zoned disk, through the zone model
  * @rd: the disk
- * @io: what to do; a zone append's @io->sector becomes where it went
+ * @io: what to do; a zone append's @io->sector becomes where it went, and
+ *      one the zone model refuses ends with @io->bytes 0: nothing was done
  *
  * May sleep: a zone's lock is a mutex, held across the copy (zoned disks'
  * queues are BLK_MQ_F_BLOCKING), and a page store's write may allocate.
@@ -1355,14 +1369,10 @@ static void ramdisk_zones_set_limits(struct ramdisk_zones *zones,
 }
 
 /*
- * Does not sleep; the disk does not exist yet. A kept zone model at power
- * on: as a drive coming back on, open zones are closed (or empty if
- * nothing was written), every write pointer and written byte stays, and
- * the limits are the new settings' (the zones themselves did not change:
- * ramdisk_same_store()).
+ * Does not sleep. What the power going leaves of the open zones: closed,
+ * or empty if nothing was written.
  */
-static void ramdisk_zones_power_on(struct ramdisk_zones *zones,
-				   const struct ramdisk_config *config)
+static void ramdisk_zones_close_open(struct ramdisk_zones *zones)
 {
 	enum blk_zone_cond cond;
 	unsigned int zno;
@@ -1374,8 +1384,48 @@ static void ramdisk_zones_power_on(struct ramdisk_zones *zones,
 		    cond == BLK_ZONE_COND_EXP_OPEN)
 			ramdisk_zone_close(zones, zno);
 	}
+	spin_unlock(&zones->state_lock);
+}
+
+/*
+ * Does not sleep; the disk does not exist yet. A kept zone model at power
+ * on: as a drive coming back on, open zones are closed, every write
+ * pointer and written byte stays, and the limits are the new settings'
+ * (the zones themselves did not change: ramdisk_same_store()).
+ */
+static void ramdisk_zones_power_on(struct ramdisk_zones *zones,
+				   const struct ramdisk_config *config)
+{
+	ramdisk_zones_close_open(zones);
+	spin_lock(&zones->state_lock);
 	ramdisk_zones_set_limits(zones, config);
 	spin_unlock(&zones->state_lock);
+}
+
+/*
+ * May sleep: takes the zone's lock. A power loss lost what sequential
+ * zone @zno held from @sector on (the store holds zeroes there again):
+ * its write pointer goes back, and the zone is closed, or empty. A
+ * read-only or offline zone has no write pointer to move. Moving back
+ * may leave more zones active than max_active, as on a drive whose
+ * full zones lost their last writes; finishing or resetting one frees
+ * the resource again.
+ */
+static void ramdisk_zone_roll_back(struct ramdisk_dev *rd, unsigned int zno,
+				   sector_t sector)
+{
+	struct ramdisk_zones *zones = rd->zones;
+	struct ramdisk_zone *zone = &zones->zone[zno];
+
+	mutex_lock(&zone->lock);
+	spin_lock(&zones->state_lock);
+	if (zone->cond != BLK_ZONE_COND_READONLY &&
+	    zone->cond != BLK_ZONE_COND_OFFLINE && sector < zone->wp) {
+		zone->wp = sector;
+		ramdisk_zone_close(zones, zno);
+	}
+	spin_unlock(&zones->state_lock);
+	mutex_unlock(&zone->lock);
 }
 
 /*
@@ -1425,6 +1475,15 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
 	return 0;
 }
 
+/* What lies below the cache: the zone model, if any, and the store. */
+static blk_status_t ramdisk_media_io(struct ramdisk_dev *rd,
+				     struct ramdisk_io *io)
+{
+	if (rd->zones)
+		return ramdisk_zoned_io(rd, io);
+	return ramdisk_store_io(rd, io);
+}
+
 /*
  * The volatile write cache (cache_size): what a drive with a write-back
  * cache promises, and what it loses when the power goes. A write ends
@@ -1441,6 +1500,14 @@ static int ramdisk_zone_set_fault(struct ramdisk_dev *rd, u64 sector,
  * the newer ones right, since each was taken over the older writes. A
  * power loss writes the copies of the lost writes back into the store,
  * newest first, except over sectors a newer write that survives owns.
+ *
+ * A zoned disk's cache sits above its zone model. A sequential zone is
+ * written at its write pointer only, over zeroes, so its writes need no
+ * copy; and since a write pointer cannot pass data its zone lost, each
+ * zone keeps a prefix of its writes: a power loss keeps none of a zone's
+ * writes after one it loses, moves the write pointer back to the first
+ * it lost, and a durable write, reset or finish in a zone makes the
+ * zone's older writes durable. Power loss also closes the open zones.
  */
 
 static inline sector_t ramdisk_cw_start(const struct ramdisk_cached_write *cw)
@@ -1470,26 +1537,26 @@ static void ramdisk_cw_free(struct ramdisk_dev *rd,
 }
 
 /*
- * May sleep as @gfp allows. A write of @sectors at @sector, with room for
+ * May sleep as @io->gfp allows. The cache's record of @io, with room for
  * a copy of @copy_bytes (0 for a durable write).
  *
  * Return: the write, not listed yet, or NULL without memory.
  */
 static struct ramdisk_cached_write *
-ramdisk_cw_alloc(struct ramdisk_dev *rd, sector_t sector, unsigned int sectors,
-		 unsigned int copy_bytes, gfp_t gfp)
+ramdisk_cw_alloc(struct ramdisk_dev *rd, const struct ramdisk_io *io,
+		 unsigned int copy_bytes, bool durable)
 {
+	gfp_t gfp = io->gfp | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	unsigned int nr_pages = DIV_ROUND_UP(copy_bytes, PAGE_SIZE);
 	struct ramdisk_cached_write *cw;
 	unsigned int len;
 
-	gfp |= __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	cw = kzalloc(struct_size(cw, undo, nr_pages), gfp);
 	if (!cw)
 		return NULL;
-	cw->sector = sector;
-	cw->sectors = sectors;
-	cw->durable = !copy_bytes;
+	cw->sector = io->sector;
+	cw->sectors = io->bytes >> SECTOR_SHIFT;
+	cw->durable = durable;
 	for (; cw->nr_pages < nr_pages; cw->nr_pages++, copy_bytes -= len) {
 		len = min_t(unsigned int, copy_bytes, PAGE_SIZE);
 		cw->undo[cw->nr_pages].bv_page =
@@ -1546,6 +1613,9 @@ static bool ramdisk_cw_zeroes(const struct ramdisk_cached_write *cw,
 	bool zeroes = true;
 	void *addr;
 
+	/* No copy: it wrote past a write pointer, where zeroes were. */
+	if (!cw->nr_pages)
+		return true;
 	for (; pos < end && zeroes; pos += len) {
 		off = pos & ~PAGE_MASK;
 		len = min_t(u64, end - pos, PAGE_SIZE - off);
@@ -1578,6 +1648,17 @@ static void ramdisk_cw_undo(struct ramdisk_dev *rd,
 		ramdisk_cw_store_io(rd, cw, REQ_OP_WRITE, from, to, GFP_NOIO);
 }
 
+/* Does not sleep. @cw is written back: no power loss can undo it now. */
+static void ramdisk_cw_settle(struct ramdisk_dev *rd,
+			      struct ramdisk_cached_write *cw)
+{
+	if (cw->durable)
+		return;
+	cw->durable = true;
+	atomic_long_sub(cw->sectors << SECTOR_SHIFT, &rd->volatile_bytes);
+	atomic_long_inc(&rd->written_back);
+}
+
 /* May sleep. Makes the oldest write durable: its copy is forgotten. */
 static void ramdisk_cache_write_back_oldest(struct ramdisk_dev *rd)
 {
@@ -1589,12 +1670,41 @@ static void ramdisk_cache_write_back_oldest(struct ramdisk_dev *rd)
 			      list);
 	list_del(&cw->list);
 	cache->nr_writes--;
-	if (!cw->durable) {
-		atomic_long_sub(cw->sectors << SECTOR_SHIFT,
-				&rd->volatile_bytes);
-		atomic_long_inc(&rd->written_back);
-	}
+	ramdisk_cw_settle(rd, cw);
 	ramdisk_cw_free(rd, cw);
+}
+
+/*
+ * Does not sleep. Before @io, a durable write, reset or finish in
+ * sequential zones, the volatile writes of those zones are written back:
+ * a write pointer cannot pass data its zone lost, and a reset or finish
+ * cannot be undone. Their writes keep no copy to forget.
+ *
+ * Return: whether @io is in sequential zones, where no older write is
+ * volatile now.
+ */
+static bool ramdisk_cache_settle_zones(struct ramdisk_dev *rd,
+				       const struct ramdisk_io *io)
+{
+	struct ramdisk_zones *zones = rd->zones;
+	struct ramdisk_cached_write *cw;
+	sector_t from, to;
+	unsigned int zno;
+
+	lockdep_assert_held(&rd->cache->lock);
+	if (zones && io->op == REQ_OP_ZONE_RESET_ALL) {
+		from = ramdisk_zone_start(zones, zones->nr_conv);
+		to = rd->capacity;
+	} else if (ramdisk_zone_seq(rd, io->sector, &zno)) {
+		from = ramdisk_zone_start(zones, zno);
+		to = from + ramdisk_zone_len(rd, zno);
+	} else {
+		return false;
+	}
+	list_for_each_entry(cw, &rd->cache->writes, list)
+		if (cw->sector >= from && cw->sector < to)
+			ramdisk_cw_settle(rd, cw);
+	return true;
 }
 
 /*
@@ -1657,10 +1767,11 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 	struct ramdisk_cache *cache = rd->cache;
 	struct ramdisk_cached_write *cw;
 
+	if (ramdisk_cache_settle_zones(rd, io))
+		return ramdisk_zoned_io(rd, io);
 	if (!list_empty(&cache->writes)) {
 		ramdisk_cache_make_room(rd, 0);
-		cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
-				      0, io->gfp);
+		cw = ramdisk_cw_alloc(rd, io, 0, true);
 		if (!cw && !gfpflags_allow_blocking(io->gfp))
 			return BLK_STS_AGAIN;
 		if (cw)
@@ -1668,7 +1779,7 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 		else
 			ramdisk_cache_write_back(rd);
 	}
-	return ramdisk_store_io(rd, io);
+	return ramdisk_media_io(rd, io);
 }
 
 /*
@@ -1683,29 +1794,57 @@ static blk_status_t ramdisk_cache_write(struct ramdisk_dev *rd,
 {
 	struct ramdisk_cache *cache = rd->cache;
 	struct ramdisk_cached_write *cw;
-	blk_status_t status;
+	blk_status_t status = BLK_STS_OK;
+	unsigned int zno;
+	bool seq;
 
 	if (io->bytes > cache->capacity)
 		goto out_write_through;
+	seq = ramdisk_zone_seq(rd, io->sector, &zno);
 	ramdisk_cache_make_room(rd, io->bytes);
-	cw = ramdisk_cw_alloc(rd, io->sector, io->bytes >> SECTOR_SHIFT,
-			      io->bytes, io->gfp);
+	cw = ramdisk_cw_alloc(rd, io, seq ? 0 : io->bytes, false);
 	/* A REQ_NOWAIT bio is retried where it may sleep, and copied then. */
 	if (!cw && !gfpflags_allow_blocking(io->gfp))
 		return BLK_STS_AGAIN;
 	if (!cw)
 		goto out_write_through;
-	status = ramdisk_cw_store_io(rd, cw, REQ_OP_READ, cw->sector,
-				     cw->sector + cw->sectors, io->gfp);
+	if (!seq)
+		status = ramdisk_cw_store_io(rd, cw, REQ_OP_READ, cw->sector,
+					     cw->sector + cw->sectors, io->gfp);
 	if (status == BLK_STS_OK)
-		status = ramdisk_store_io(rd, io);
+		status = ramdisk_media_io(rd, io);
+	/* Where an append went; a write the zones refused did nothing. */
+	cw->sector = io->sector;
+	if (!io->bytes) {
+		ramdisk_cw_free(rd, cw);
+		return status;
+	}
 	/* Listed even if the store failed: it may have written a part. */
 	ramdisk_cache_list(rd, cw);
 	return status;
 
 out_write_through:
 	ramdisk_cache_write_back(rd);
-	return ramdisk_store_io(rd, io);
+	return ramdisk_media_io(rd, io);
+}
+
+/*
+ * Does not sleep. A write, or a zone's command, into the lost power:
+ * ended, and nothing stored, as dm-flakey's drop_writes. But one to a
+ * sequential zone fails: an append would have to say where it went, and
+ * there is no write pointer to move; a filesystem that sees the failure
+ * stops writing, and can be unmounted.
+ */
+static blk_status_t ramdisk_cache_drop(struct ramdisk_dev *rd,
+				       struct ramdisk_io *io)
+{
+	unsigned int zno;
+
+	atomic_long_inc(&rd->lost_writes);
+	if (io->op == REQ_OP_ZONE_RESET_ALL ||
+	    ramdisk_zone_seq(rd, io->sector, &zno))
+		return ramdisk_zone_refuse(rd, io, "the power is lost");
+	return BLK_STS_OK;
 }
 
 /**
@@ -1725,7 +1864,7 @@ static noinline blk_status_t ramdisk_cached_io(struct ramdisk_dev *rd,
 	blk_status_t status = BLK_STS_OK;
 
 	if (io->op == REQ_OP_READ)
-		return ramdisk_store_io(rd, io);
+		return ramdisk_media_io(rd, io);
 	if (gfpflags_allow_blocking(io->gfp))
 		mutex_lock(&cache->lock);
 	else if (!mutex_trylock(&cache->lock))
@@ -1734,15 +1873,16 @@ static noinline blk_status_t ramdisk_cached_io(struct ramdisk_dev *rd,
 		atomic_long_inc(&rd->flushes);
 		ramdisk_cache_forget(rd);
 	}
-	if (io->op == REQ_OP_FLUSH || !io->bytes)
+	/* A flush, or a bio's empty write that only carried REQ_PREFLUSH. */
+	if (io->op == REQ_OP_FLUSH || (io->op == REQ_OP_WRITE && !io->bytes))
 		goto out_unlock;
 	if (cache->lost) {
-		/* As dm-flakey's drop_writes: ended, and nothing stored. */
-		atomic_long_inc(&rd->lost_writes);
+		status = ramdisk_cache_drop(rd, io);
 		goto out_unlock;
 	}
 	switch (io->op) {
 	case REQ_OP_WRITE:
+	case REQ_OP_ZONE_APPEND:
 		if (!(io->flags & REQ_FUA)) {
 			status = ramdisk_cache_write(rd, io);
 			break;
@@ -1753,8 +1893,13 @@ static noinline blk_status_t ramdisk_cached_io(struct ramdisk_dev *rd,
 	case REQ_OP_WRITE_ZEROES:
 		status = ramdisk_cache_write_through(rd, io);
 		break;
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_RESET_ALL:
+	case REQ_OP_ZONE_FINISH:
+		ramdisk_cache_settle_zones(rd, io);
+		fallthrough;
 	default:
-		status = ramdisk_store_io(rd, io);
+		status = ramdisk_media_io(rd, io);
 	}
 out_unlock:
 	mutex_unlock(&cache->lock);
@@ -1768,19 +1913,30 @@ out_unlock:
  */
 static void ramdisk_cache_choose(struct ramdisk_dev *rd)
 {
-	const struct ramdisk_power_loss *loss = &rd->cache->loss;
+	struct ramdisk_cache *cache = rd->cache;
+	const struct ramdisk_power_loss *loss = &cache->loss;
 	struct ramdisk_cached_write *cw;
 	struct rnd_state rnd;
 	long kept = 0, dropped = 0;
+	unsigned int zno;
 
 	prandom_seed_state(&rnd, loss->seed);
-	list_for_each_entry(cw, &rd->cache->writes, list) {
+	if (rd->zones)
+		bitmap_zero(cache->zone_lost, rd->zones->nr_zones);
+	list_for_each_entry(cw, &cache->writes, list) {
 		if (cw->durable) {
 			cw->keep = true;
 			continue;
 		}
 		cw->keep = loss->seeded &&
 			   prandom_u32_state(&rnd) % 100 < loss->keep;
+		/* A zone keeps a prefix of its writes. */
+		if (ramdisk_zone_seq(rd, cw->sector, &zno)) {
+			if (test_bit(zno, cache->zone_lost))
+				cw->keep = false;
+			else if (!cw->keep)
+				__set_bit(zno, cache->zone_lost);
+		}
 		if (cw->keep)
 			kept++;
 		else
@@ -1828,6 +1984,7 @@ static int ramdisk_cache_lose_power(struct ramdisk_dev *rd,
 	struct ramdisk_cache *cache = rd->cache;
 	struct rb_root_cached claims = RB_ROOT_CACHED;
 	struct ramdisk_cached_write *cw;
+	unsigned int zno;
 
 	mutex_lock(&cache->lock);
 	if (cache->lost) {
@@ -1838,12 +1995,17 @@ static int ramdisk_cache_lose_power(struct ramdisk_dev *rd,
 	ramdisk_cache_choose(rd);
 	/* Newest first: a write's copy is what the older writes left. */
 	list_for_each_entry_reverse(cw, &cache->writes, list) {
-		if (cw->keep)
+		if (cw->keep) {
 			ramdisk_claims_insert(cw, &claims);
-		else
+		} else {
 			ramdisk_cache_undo_unclaimed(rd, &claims, cw);
+			if (ramdisk_zone_seq(rd, cw->sector, &zno))
+				ramdisk_zone_roll_back(rd, zno, cw->sector);
+		}
 		cond_resched();
 	}
+	if (rd->zones)
+		ramdisk_zones_close_open(rd->zones);
 	/* What survived is on the media now: nothing is volatile. */
 	ramdisk_cache_forget(rd);
 	atomic_long_set(&rd->lost_writes, 0);
@@ -1875,12 +2037,22 @@ static int ramdisk_alloc_cache(struct ramdisk_dev *rd,
 	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
 	if (!cache)
 		return -ENOMEM;
+	if (rd->zones) {
+		cache->zone_lost =
+			bitmap_zalloc(rd->zones->nr_zones, GFP_KERNEL);
+		if (!cache->zone_lost)
+			goto out_free_cache;
+	}
 	mutex_init(&cache->lock);
 	INIT_LIST_HEAD(&cache->writes);
 	cache->capacity = (u64)config->cache_size << 20;
 	cache->max_writes = cache->capacity >> SECTOR_SHIFT;
 	rd->cache = cache;
 	return 0;
+
+out_free_cache:
+	kfree(cache);
+	return -ENOMEM;
 }
 
 /*
@@ -1896,6 +2068,7 @@ static void ramdisk_free_cache(struct ramdisk_dev *rd)
 	ramdisk_cache_forget(rd);
 	mutex_unlock(&rd->cache->lock);
 	mutex_destroy(&rd->cache->lock);
+	bitmap_free(rd->cache->zone_lost);
 	kfree(rd->cache);
 	rd->cache = NULL;
 }
@@ -1983,9 +2156,7 @@ static blk_status_t ramdisk_do_io(struct ramdisk_dev *rd, struct ramdisk_io *io)
 {
 	if (rd->cache)
 		return ramdisk_cached_io(rd, io);
-	if (rd->zones)
-		return ramdisk_zoned_io(rd, io);
-	return ramdisk_store_io(rd, io);
+	return ramdisk_media_io(rd, io);
 }
 
 /*
@@ -3817,6 +3988,10 @@ static ssize_t ramdisk_item_power_loss_store(struct config_item *item,
 		err = -ENODEV;
 	} else if (!ri->rd->cache) {
 		pr_err("power_loss: ramdisk-%s has no volatile write cache (cache_size=0): it has nothing to lose\n",
+		       name);
+		err = -EINVAL;
+	} else if (!lose && ri->rd->zones && ri->rd->cache->lost) {
+		pr_err("power_loss=0 is invalid for zoned ramdisk-%s: the block layer may keep write pointers of its own, which the loss moved back; write 0 to power, then 1, as a drive comes back\n",
 		       name);
 		err = -EINVAL;
 	} else if (!lose) {

@@ -331,7 +331,8 @@ struct ramdisk_faults {
  * @subtree_last: the interval tree's bookkeeping for @claim
  * @nr_pages: pages in @undo
  * @undo: what the sectors held before the write, a copy that a power
- *        loss writes back; none for a durable write
+ *        loss writes back; none for a durable write, nor for a write to
+ *        a sequential zone, which wrote where the store held zeroes
  */
 struct ramdisk_cached_write {
 	struct list_head list;
@@ -373,6 +374,8 @@ struct ramdisk_power_loss {
  *            much memory, rounded up to pages
  * @lost: power is lost: writes end without being stored
  * @loss: how power was lost, while @lost
+ * @zone_lost: a zoned disk's, one bit a zone: at a power loss, which
+ *             sequential zones lost a write already, oldest first
  *
  * The store holds what a read returns, durable or not: a read needs
  * nothing from the cache, and costs what it costs without one. Each
@@ -388,6 +391,7 @@ struct ramdisk_cache {
 	u64 capacity;
 	bool lost;
 	struct ramdisk_power_loss loss;
+	unsigned long *zone_lost;
 };
 
 /**
@@ -436,11 +440,12 @@ struct ramdisk_cmd {
  * @flushes: flushes the cache took, for sysfs
  * @fua_writes: FUA writes the cache took, for sysfs
  * @written_back: volatile writes made durable because the cache was full
- *                (or could get no memory for a copy), for sysfs
+ *                (or could get no memory for a copy), or because a FUA
+ *                write, reset or finish came to their zone, for sysfs
  * @dropped_writes: volatile writes the last power loss dropped, for sysfs
  * @kept_writes: volatile writes the last power loss kept, for sysfs
- * @lost_writes: writes ended without being stored while power was lost,
- *               for sysfs
+ * @lost_writes: writes that came while power was lost: ended without
+ *               being stored, or (sequential zones) failed, for sysfs
  * @made_with: the settings the store and zones were made with
  * @queue_mode: how the disk takes its I/O; a bio disk has no @tag_set
  * @tag_set: blk-mq tags and hardware queues
