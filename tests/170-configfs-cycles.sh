@@ -4,8 +4,7 @@
 # and blk-mq's slab objects, its vmalloc areas and the page store's pages
 # all come back, and each disk's allocated_bytes says what it holds. One
 # cycle in five is a zoned disk powered off and on, whose store and zones
-# wait for it meanwhile. Every disk has faults set, and every disk that
-# is not zoned a write cache.
+# wait for it meanwhile. Every disk has faults set, and a write cache.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -15,9 +14,10 @@ IO=$((256 << 10))
 
 # Every disk has a bad sector (past the data), an injection rule that
 # does not hit, and delayed completions: their table, rule and timers
-# must come and go with it. A disk that is not zoned has a write cache
-# too, which the write fills and its fsync empties.
-FAULTS=(badblocks=+8184-8191 "inject=every=1000000" completion_nsec=1000)
+# must come and go with it. So must its write cache, which the write
+# fills and its fsync (or a zoned disk's power-off) empties.
+SETTINGS=(badblocks=+8184-8191 "inject=every=1000000" completion_nsec=1000
+	cache_size=1)
 
 # cycle NAME BACKING OFFSET [zoned]: one disk made, written, checked and
 # removed; a zoned one (1 MiB zones, OFFSET a zone's start) is powered off
@@ -25,11 +25,10 @@ FAULTS=(badblocks=+8184-8191 "inject=every=1000000" completion_nsec=1000)
 cycle() {
 	local name=$1 backing=$2 off=$3 want
 	if [ "${4:-}" = zoned ]; then
-		cfs_disk "$name" size=4M backing="$backing" "${FAULTS[@]}" \
+		cfs_disk "$name" size=4M backing="$backing" "${SETTINGS[@]}" \
 			zoned=1 zone_size=1
 	else
-		cfs_disk "$name" size=4M backing="$backing" "${FAULTS[@]}" \
-			cache_size=1
+		cfs_disk "$name" size=4M backing="$backing" "${SETTINGS[@]}"
 	fi
 	DEV=/dev/ramdisk-$name write_at "$off" /tmp/cycle
 	if [ "${4:-}" = zoned ]; then

@@ -27,38 +27,6 @@ without_plugging() {
 	[ -n "$PLUGGING" ] || echo "$1"
 }
 
-# zone SECTOR: the condition of the zone holding SECTOR, as blkzone names
-# it (em, oi, oe, cl, fu, ro, of, nw), and its write pointer in sectors
-# from the zone's start: "oi 8".
-zone() {
-	local cond wp
-	read -r cond wp < <(blkzone report -o "$1" -c 1 "$DEV" |
-		sed -n 's/.*wptr 0x\([0-9a-f]*\) .*zcond: *[0-9]*(\([a-z]*\)).*/\2 \1/p')
-	echo "$cond $((16#$wp))"
-}
-
-# expect_zone SECTOR "COND WP": the report says so.
-expect_zone() {
-	expect_eq "zone at sector $1" "$(zone "$1")" "$2"
-}
-
-# expect_cond SECTOR COND: the report gives the zone that condition (for
-# read-only and offline zones, whose write pointer has no meaning).
-expect_cond() {
-	local got
-	got=$(zone "$1")
-	expect_eq "condition of the zone at sector $1" "${got% *}" "$2"
-}
-
-# zone_op OP SECTOR [SECTORS]: blkzone OP (reset, open, close or finish)
-# on the zones from SECTOR, one zone unless told; prints OK or the errno's
-# name.
-zone_op() {
-	local out
-	out=$(blkzone "$1" -o "$2" -l "${3:-$ZONE}" "$DEV" 2>&1) && echo OK && return
-	errno_name "$out"
-}
-
 # write_pattern SEED SECTOR BYTES: writes a pattern there, kept in
 # /tmp/SEED for expect_data.
 write_pattern() {

@@ -3,8 +3,10 @@
 # The volatile write cache and power loss: the settings and each refusal;
 # what a flush, a FUA write, a discard and a full cache make durable, and
 # what a power loss then drops; seeded losses against a model of the
-# kernel's generator; ext4, xfs and btrfs cut off at several points, on
-# replay and fsck; a power loss under fio at QD32 on every CPU.
+# kernel's generator; zoned disks, whose zones keep a prefix of their
+# writes and whose write pointers follow; ext4, xfs, btrfs and zoned
+# btrfs cut off at several points, on replay and fsck; a power loss under
+# fio at QD32 on every CPU.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -36,18 +38,7 @@ case_settings() {
 	expect_refused EINVAL "cache_size=70000 is out of range: allowed 0..65536" \
 		write "$C/cache_size" 70000
 	expect_refused ENODEV "power_loss: ramdisk-c is not powered" write "$C/power_loss" 1
-	echo 1 >"$C/zoned"
-	echo 4 >"$C/zone_size"
 	echo 1 >"$C/cache_size"
-	if kernel_has CONFIG_BLK_DEV_ZONED; then
-		expect_refused EINVAL "cache_size=1 is invalid with zoned=1" write "$C/power" 1
-	else
-		# A debug kernel: zones are refused before the cache is looked at.
-		expect_refused EINVAL "zoned=1 needs a kernel with zoned block devices" \
-			write "$C/power" 1
-	fi
-	expect_eq "power after a refused power-on" "$(cat "$C/power")" 0
-	echo 0 >"$C/zoned"
 	echo 0 >"$C/fua"
 	echo 1 >"$C/power"
 	wait_for_dev
@@ -178,6 +169,96 @@ case_seeded() {
 	[ "$kept" -eq 0 ] || fail "keep=0 kept $kept writes: $choices"
 }
 
+# Zones of 1 MiB, in 512-byte sectors, as zone_op counts them; Zn is zone
+# n's start. In 4 KiB blocks, as tests/cache-io.py counts, zone n starts
+# at block 256 n.
+ZONE=2048
+Z1=$ZONE Z2=$((2 * ZONE)) Z3=$((3 * ZONE)) Z4=$((4 * ZONE))
+
+# power_back: the power comes back. A zoned disk's by power 0 and 1: the
+# block layer may keep write pointers of its own, and a drive whose power
+# came back is a new device to it.
+power_back() {
+	if [ "$(cat "$C/zoned")" = 1 ]; then
+		echo 0 >"$C/power"
+		echo 1 >"$C/power"
+		wait_for_dev "$DEV"
+	else
+		echo 0 >"$C/power_loss"
+	fi
+}
+
+# The cache above the zone model: a zone keeps a prefix of its writes,
+# and its write pointer goes back to the first it lost; a FUA write, a
+# reset and a finish make the zone's older writes durable.
+case_zoned() {
+	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
+	load_none
+	cfs_disk c zoned=1 size=16M zone_size=1 zone_nr_conv=1 cache_size=4
+	# A flush keeps zone 1's first two writes, and a conventional write.
+	io w:0:1 w:256:2 w:257:3 f w:258:4 w:259:5 w:1:6
+	expect_zone $Z1 "oi 32"
+	# A FUA write in zone 2 keeps the zone's older writes, not its newer.
+	io w:512:7 w:513:8
+	expect_eq "a FUA write" "$(probe fua $((Z2 + 16)) 4096)" OK
+	io w:515:9 w:768:10
+	expect_eq "an append" "$(probe append $Z4 4096)" OK
+	io p:1
+	expect_zone $Z1 "cl 16"
+	expect_zone $Z2 "cl 24"
+	expect_zone $Z3 "em 0"
+	expect_zone $Z4 "em 0"
+	io c:0:1 c:1:0 c:256:2 c:257:3 c:258:0:2 c:512:7 c:513:8 b:514:a5 \
+		c:515:0 c:768:0 c:1024:0
+	expect_eq "dropped_writes" "$(cache dropped_writes)" 6
+	# Writes into the lost power end, but a sequential zone's fail: no
+	# write pointer moves.
+	mark
+	expect_eq "an append into the lost power" "$(probe append $Z1 4096)" EIO
+	dmesg_since | grep -qF "ramdisk-c: ZONE_APPEND at sector $Z1 + 8: the power is lost" ||
+		fail "no log line for the append into the lost power"
+	io w:2:11 c:2:0 c:258:0
+	expect_zone $Z1 "cl 16"
+	expect_eq "lost_writes" "$(cache lost_writes)" 2
+	expect_refused EINVAL "power_loss=0 is invalid for zoned ramdisk-c: the block layer may keep write pointers of its own" \
+		write "$C/power_loss" 0
+	power_back
+	# Back on, zone 1 is written at its write pointer as it is now.
+	io w:258:12 f c:258:12
+	expect_zone $Z1 "oi 24"
+	# A reset is durable: the zone's older writes do not come back.
+	io w:259:13
+	expect_eq "reset" "$(zone_op reset $Z1)" OK
+	io w:256:14 p:1 c:256:0:4
+	expect_zone $Z1 "em 0"
+	power_back
+	# A finish is durable, with the zone's older writes.
+	io w:768:15
+	expect_eq "finish" "$(zone_op finish $Z3)" OK
+	io w:1024:16 p:1 c:768:15
+	expect_zone $Z3 "fu $ZONE"
+	expect_zone $Z4 "em 0"
+}
+
+# Seeded losses on a zoned disk: every zone keeps a prefix of its writes,
+# as the model says, and reports its write pointer there.
+case_zoned_seeded() {
+	local first second other
+	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
+	load_none
+	cfs_disk c zoned=1 size=16M zone_size=1 zone_nr_conv=1 cache_size=4
+	first=$(io zmodel 1 50 40)
+	expect_eq "the counters" "$(cache kept_writes) $(cache dropped_writes)" "${first% *}"
+	power_back
+	second=$(io zmodel 1 50 40)
+	power_back
+	other=$(io zmodel 2 70 40)
+	expect_eq "the same seed" "$second" "$first"
+	[ "${other##* }" != "${first##* }" ] || fail "seeds 1 and 2 kept the same writes: $first"
+	[[ ${first##* } == *K* && ${first##* } == *D* ]] ||
+		fail "keep=50 kept all or nothing: $first"
+}
+
 # crash FS CHECK OPTIONS DONE CUT: on FS mounted at /mnt/c (with mount
 # OPTIONS), with DONE files
 # fsynced in /mnt/c/d, CUT more are fsynced and the power is cut, and a
@@ -190,7 +271,7 @@ crash() {
 	[ "$(cat "$C/power_loss")" = 1 ] || fail "$fs: the power was not cut"
 	[ "$(cache dropped_writes)" -gt 0 ] || fail "$fs: the cut dropped nothing"
 	umount /mnt/c
-	echo 0 >"$C/power_loss"
+	power_back
 	mount -t "$fs" -o "$options" "$DEV" /mnt/c
 	umount /mnt/c
 	$check "$DEV" >/tmp/check.out 2>&1 ||
@@ -200,16 +281,16 @@ crash() {
 		fail "$fs, cut after $((done + cut)) files: $(cat /tmp/verify.out)"
 }
 
-# fs_crashes FS MKFS CHECK OPTIONS CUT CUT: FS made once, mounted with
-# OPTIONS, cut twice: after the first CUT fsynced files, then after the
-# second CUT more. The filesystem's periodic commits are put off (OPTIONS,
+# fs_crashes FS MKFS CHECK OPTIONS CUT CUT [SETTING...]: FS made once on
+# a disk of 400 MiB (or of the SETTINGs), mounted with OPTIONS, cut twice:
+# after the first CUT fsynced files, then after the second CUT more. The filesystem's periodic commits are put off (OPTIONS,
 # or xfs's sysctl), since each is a flush: one that came between the
 # unsynced write and the cut would leave the cut nothing to drop.
 fs_crashes() {
 	local config=CONFIG_${1^^}_FS
 	kernel_has "$config" || skip "this kernel has no $config"
 	load_none
-	cfs_disk c size=400M cache_size=64
+	cfs_disk c cache_size=64 "${@:7}"
 	$2 "$DEV" >/dev/null 2>&1 || fail "$2 failed"
 	mkdir -p /mnt/c
 	mount -t "$1" -o "$4" "$DEV" /mnt/c
@@ -222,7 +303,7 @@ fs_crashes() {
 }
 
 case_ext4() {
-	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17
+	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17 size=400M
 }
 
 # xfs forces its log every xfssyncd_centisecs (30 s); 2 hours here.
@@ -231,12 +312,19 @@ case_xfs() {
 	kernel_has CONFIG_XFS_FS && modprobe xfs
 	was=$(cat "$sync" 2>/dev/null || echo 3000)
 	echo 720000 >"$sync" 2>/dev/null || true
-	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16
+	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16 size=400M
 	echo "$was" >"$sync"
 }
 
 case_btrfs() {
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14 size=400M
+}
+
+# btrfs finds the zones itself; its data goes by zone append.
+case_btrfs_zoned() {
+	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 7 12 \
+		zoned=1 size=1G zone_size=16
 }
 
 # Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
@@ -310,8 +398,11 @@ run_case_paths "flush, FUA, overwrite, discard, zeroes, power-off: what a loss k
 run_case "page store: a lost write's pages come back, a discard's at once; copies in allocated_bytes" case_pages
 run_case "a full cache writes back oldest first; a longer write goes through" case_write_back
 run_case_modes "seeded losses match the model of the generator, repeat, differ" case_seeded
+run_case_backings "zoned: a zone keeps a prefix; write pointers follow; FUA, reset, finish durable" case_zoned
+run_case "zoned: seeded losses keep a prefix of each zone, as the model says" case_zoned_seeded
 run_case_backings "ext4 cut after 0 fsynced files, then 17 more: replay, fsck clean, those files whole" case_ext4
 run_case_backings "xfs cut after 5 fsynced files, then 16 more: replay, fsck clean, those files whole" case_xfs
 run_case_backings "btrfs cut after 9 fsynced files, then 14 more: replay, fsck clean, those files whole" case_btrfs
+BACKING=pages run_case "zoned btrfs cut after 7 fsynced files, then 12 more: fsck clean, those files whole [backing=pages]" case_btrfs_zoned
 run_case "exported over NVMe/TCP: the remote fsync is a flush here" case_nvme
 run_case "power lost and restored under fio at QD32 on every CPU" case_race
