@@ -426,7 +426,7 @@ case_ext4() {
 
 case_zoned() {
 	load_none
-	# make check-debug's kernels have no zoned block devices.
+	# make check-debug's kcsan kernel has no zoned block devices.
 	if ! grep -q '^CONFIG_BLK_DEV_ZONED=y' "/boot/config-$(uname -r)"; then
 		mkdir "$F"
 		echo 1 >"$F/zoned"
