@@ -4,9 +4,9 @@
 # what a flush, a FUA write, a discard and a full cache make durable, and
 # what a power loss then drops; seeded losses against a model of the
 # kernel's generator; zoned disks, whose zones keep a prefix of their
-# writes and whose write pointers follow; ext4, xfs, btrfs and zoned
-# btrfs cut off at several points, on replay and fsck; a power loss under
-# fio at QD32 on every CPU.
+# writes and whose write pointers follow; ext4, xfs and btrfs cut off at
+# several points, on replay and fsck; a power loss under fio at QD32 on
+# every CPU.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -321,13 +321,6 @@ case_btrfs() {
 	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14 size=400M
 }
 
-# btrfs finds the zones itself; its data goes by zone append.
-case_btrfs_zoned() {
-	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 7 12 \
-		zoned=1 size=1G zone_size=16
-}
-
 # Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
 # too (nvmet always says so, and passes flushes to a disk with one), so a
 # remote fsync makes the data durable here, and a write without one is
@@ -404,6 +397,5 @@ run_case "zoned: seeded losses keep a prefix of each zone, as the model says" ca
 run_case_backings "ext4 cut after 0 fsynced files, then 17 more: replay, fsck clean, those files whole" case_ext4
 run_case_backings "xfs cut after 5 fsynced files, then 16 more: replay, fsck clean, those files whole" case_xfs
 run_case_backings "btrfs cut after 9 fsynced files, then 14 more: replay, fsck clean, those files whole" case_btrfs
-BACKING=pages run_case "zoned btrfs cut after 7 fsynced files, then 12 more: fsck clean, those files whole [backing=pages]" case_btrfs_zoned
 run_case "exported over NVMe/TCP: the remote fsync is a flush here" case_nvme
 run_case "power lost and restored under fio at QD32 on every CPU" case_race
