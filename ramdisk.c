@@ -1767,9 +1767,9 @@ static blk_status_t ramdisk_cache_write_through(struct ramdisk_dev *rd,
 	struct ramdisk_cache *cache = rd->cache;
 	struct ramdisk_cached_write *cw;
 
-	if (ramdisk_cache_settle_zones(rd, io))
-		return ramdisk_zoned_io(rd, io);
-	if (!list_empty(&cache->writes)) {
+	/* In a sequential zone no older write is volatile now: none to list. */
+	if (!ramdisk_cache_settle_zones(rd, io) &&
+	    !list_empty(&cache->writes)) {
 		ramdisk_cache_make_room(rd, 0);
 		cw = ramdisk_cw_alloc(rd, io, 0, true);
 		if (!cw && !gfpflags_allow_blocking(io->gfp))
