@@ -281,16 +281,16 @@ crash() {
 		fail "$fs, cut after $((done + cut)) files: $(cat /tmp/verify.out)"
 }
 
-# fs_crashes FS MKFS CHECK OPTIONS CUT CUT [SETTING...]: FS made once on
-# a disk of 400 MiB (or of the SETTINGs), mounted with OPTIONS, cut twice:
-# after the first CUT fsynced files, then after the second CUT more. The filesystem's periodic commits are put off (OPTIONS,
+# fs_crashes FS MKFS CHECK OPTIONS CUT CUT: FS made once, mounted with
+# OPTIONS, cut twice: after the first CUT fsynced files, then after the
+# second CUT more. The filesystem's periodic commits are put off (OPTIONS,
 # or xfs's sysctl), since each is a flush: one that came between the
 # unsynced write and the cut would leave the cut nothing to drop.
 fs_crashes() {
 	local config=CONFIG_${1^^}_FS
 	kernel_has "$config" || skip "this kernel has no $config"
 	load_none
-	cfs_disk c cache_size=64 "${@:7}"
+	cfs_disk c size=400M cache_size=64
 	$2 "$DEV" >/dev/null 2>&1 || fail "$2 failed"
 	mkdir -p /mnt/c
 	mount -t "$1" -o "$4" "$DEV" /mnt/c
@@ -303,7 +303,7 @@ fs_crashes() {
 }
 
 case_ext4() {
-	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17 size=400M
+	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17
 }
 
 # xfs forces its log every xfssyncd_centisecs (30 s); 2 hours here.
@@ -313,12 +313,12 @@ case_xfs() {
 	modprobe xfs
 	was=$(cat "$sync")
 	echo 720000 >"$sync"
-	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16 size=400M
+	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16
 	echo "$was" >"$sync"
 }
 
 case_btrfs() {
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14 size=400M
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14
 }
 
 # Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
