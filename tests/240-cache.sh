@@ -4,9 +4,9 @@
 # what a flush, a FUA write, a discard and a full cache make durable, and
 # what a power loss then drops; seeded losses against a model of the
 # kernel's generator; zoned disks, whose zones keep a prefix of their
-# writes and whose write pointers follow; ext4, xfs and btrfs cut off at
-# several points, on replay and fsck; a power loss under fio at QD32 on
-# every CPU.
+# writes and whose write pointers follow; ext4, xfs, btrfs and zoned
+# btrfs cut off at several points, on replay and fsck; a power loss under
+# fio at QD32 on every CPU.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -281,16 +281,16 @@ crash() {
 		fail "$fs, cut after $((done + cut)) files: $(cat /tmp/verify.out)"
 }
 
-# fs_crashes FS MKFS CHECK OPTIONS CUT CUT: FS made once, mounted with
-# OPTIONS, cut twice: after the first CUT fsynced files, then after the
-# second CUT more. The filesystem's periodic commits are put off (OPTIONS,
+# fs_crashes FS MKFS CHECK OPTIONS CUT CUT [SETTING...]: FS made once on
+# a disk of 400 MiB (or of the SETTINGs), mounted with OPTIONS, cut twice:
+# after the first CUT fsynced files, then after the second CUT more. The filesystem's periodic commits are put off (OPTIONS,
 # or xfs's sysctl), since each is a flush: one that came between the
 # unsynced write and the cut would leave the cut nothing to drop.
 fs_crashes() {
 	local config=CONFIG_${1^^}_FS
 	kernel_has "$config" || skip "this kernel has no $config"
 	load_none
-	cfs_disk c size=400M cache_size=64
+	cfs_disk c cache_size=64 "${@:7}"
 	$2 "$DEV" >/dev/null 2>&1 || fail "$2 failed"
 	mkdir -p /mnt/c
 	mount -t "$1" -o "$4" "$DEV" /mnt/c
@@ -303,7 +303,7 @@ fs_crashes() {
 }
 
 case_ext4() {
-	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17
+	fs_crashes ext4 "mkfs.ext4 -q -F" "e2fsck -fn" commit=3600 0 17 size=400M
 }
 
 # xfs forces its log every xfssyncd_centisecs (30 s); 2 hours here.
@@ -313,12 +313,19 @@ case_xfs() {
 	modprobe xfs
 	was=$(cat "$sync")
 	echo 720000 >"$sync"
-	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16
+	fs_crashes xfs "mkfs.xfs -f" "xfs_repair -n" defaults 5 16 size=400M
 	echo "$was" >"$sync"
 }
 
 case_btrfs() {
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14 size=400M
+}
+
+# btrfs finds the zones itself; its data goes by zone append.
+case_btrfs_zoned() {
+	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 7 12 \
+		zoned=1 size=1G zone_size=16
 }
 
 # Exported over NVMe/TCP on 127.0.0.1: the namespace has a volatile cache
@@ -397,5 +404,6 @@ run_case "zoned: seeded losses keep a prefix of each zone, as the model says" ca
 run_case_backings "ext4 cut after 0 fsynced files, then 17 more: replay, fsck clean, those files whole" case_ext4
 run_case_backings "xfs cut after 5 fsynced files, then 16 more: replay, fsck clean, those files whole" case_xfs
 run_case_backings "btrfs cut after 9 fsynced files, then 14 more: replay, fsck clean, those files whole" case_btrfs
+BACKING=pages run_case "zoned btrfs cut after 7 fsynced files, then 12 more: fsck clean, those files whole [backing=pages]" case_btrfs_zoned
 run_case "exported over NVMe/TCP: the remote fsync is a flush here" case_nvme
 run_case "power lost and restored under fio at QD32 on every CPU" case_race

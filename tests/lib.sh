@@ -88,7 +88,7 @@ case_body() {
 }
 
 run_case() {
-	local desc=$1 fn=$2 reason status bad why
+	local desc=$1 fn=$2 reason status bad why start=$SECONDS
 	CASES=$((CASES + 1))
 	if declare -F requires >/dev/null && ! why=$(requires); then
 		echo "ok $CASES $TEST_NAME: $desc # SKIP $why"
@@ -114,6 +114,8 @@ run_case() {
 		printf '%s\n' "${reason:-exit status $status}" | tail -n 15 |
 			sed 's/^/# /'
 	fi
+	# Each case's seconds, for keeping make check within its budget.
+	echo "$((SECONDS - start)) $TEST_NAME: $desc" >>"${RDTEST_RESULTS:-/tmp}/case-seconds.txt"
 	return 0
 }
 
