@@ -281,11 +281,12 @@ crash() {
 		fail "$fs, cut after $((done + cut)) files: $(cat /tmp/verify.out)"
 }
 
-# fs_crashes FS MKFS CHECK OPTIONS CUT CUT [SETTING...]: FS made once on
-# a disk of 400 MiB (or of the SETTINGs), mounted with OPTIONS, cut twice:
-# after the first CUT fsynced files, then after the second CUT more. The filesystem's periodic commits are put off (OPTIONS,
-# or xfs's sysctl), since each is a flush: one that came between the
-# unsynced write and the cut would leave the cut nothing to drop.
+# fs_crashes FS MKFS CHECK OPTIONS CUT CUT SETTING...: FS made once on a
+# disk of the SETTINGs, mounted with OPTIONS, cut twice: after the first
+# CUT fsynced files, then after the second CUT more. The filesystem's
+# periodic commits are put off (OPTIONS, or xfs's sysctl), since each is
+# a flush: one that came between the unsynced write and the cut would
+# leave the cut nothing to drop.
 fs_crashes() {
 	local config=CONFIG_${1^^}_FS
 	kernel_has "$config" || skip "this kernel has no $config"
@@ -321,10 +322,17 @@ case_btrfs() {
 	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 9 14 size=400M
 }
 
-# btrfs finds the zones itself; its data goes by zone append.
+# btrfs finds the zones itself; its data goes by zone append. Without a
+# tree log, each fsync commits the transaction. With one, 6.1's zoned
+# btrfs warns in btrfs_remove_block_group (block-group.c:1111) when its
+# cleaner deletes the log's emptied block group: do_zone_finish() moves
+# alloc_offset to the zone's end but not meta_write_pointer (6.12 moves
+# both). Without any power loss, it warned in 7 of 8 runs with a cache,
+# 1 of 5 without, and 5 of 8 on null_blk; with notreelog, in none of 12
+# with cuts and without.
 case_btrfs_zoned() {
 	kernel_has CONFIG_BLK_DEV_ZONED || skip "this kernel has no CONFIG_BLK_DEV_ZONED"
-	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300 7 12 \
+	fs_crashes btrfs "mkfs.btrfs -q -f" "btrfs check" commit=300,notreelog 7 12 \
 		zoned=1 size=1G zone_size=16
 }
 
@@ -404,6 +412,6 @@ run_case "zoned: seeded losses keep a prefix of each zone, as the model says" ca
 run_case_backings "ext4 cut after 0 fsynced files, then 17 more: replay, fsck clean, those files whole" case_ext4
 run_case_backings "xfs cut after 5 fsynced files, then 16 more: replay, fsck clean, those files whole" case_xfs
 run_case_backings "btrfs cut after 9 fsynced files, then 14 more: replay, fsck clean, those files whole" case_btrfs
-BACKING=pages run_case "zoned btrfs cut after 7 fsynced files, then 12 more: fsck clean, those files whole [backing=pages]" case_btrfs_zoned
+BACKING=pages run_case "zoned btrfs (notreelog) cut after 7 fsynced files, then 12 more: fsck clean, those files whole [backing=pages]" case_btrfs_zoned
 run_case "exported over NVMe/TCP: the remote fsync is a flush here" case_nvme
 run_case "power lost and restored under fio at QD32 on every CPU" case_race
