@@ -40,8 +40,9 @@ ICOUNT_ALLCPUS_RUNTIME=3s
 # (kernel_log_findings).
 BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption|list_del corruption|blocked for more than|Call Trace:|kernel BUG|UBSAN|slab error|Poison overwritten|Object padding|Redzone'
 
-# kernel_log_findings: the lines of a kernel log (on stdin) that match
-# BAD_KERNEL_LOG, but for KCSAN's data-race reports (the kcsan kernel of
+# kernel_log_findings [AFTER]: the lines of a kernel log (on stdin) that
+# match BAD_KERNEL_LOG (with AFTER, a regex, only those after the first
+# line it matches), but for KCSAN's data-race reports (the kcsan kernel of
 # make check-debug) whose racing accesses are both outside ramdisk's
 # code: those are races elsewhere in the kernel, which kcsan_elsewhere
 # lists, not findings against the driver, even when a stack passes
@@ -51,7 +52,8 @@ BAD_KERNEL_LOG='WARNING:|BUG:|Oops|general protection|KFENCE|list_add corruption
 # that closes it.
 KCSAN_TITLE='^([[] *[0-9.]+[]] )?BUG: KCSAN: '
 kernel_log_findings() {
-	awk -v bad="$BAD_KERNEL_LOG" -v title="$KCSAN_TITLE" '
+	awk -v bad="$BAD_KERNEL_LOG" -v title="$KCSAN_TITLE" -v after="${1:-}" '
+	after != "" { if ($0 ~ after) after = ""; next }
 	$0 ~ title { report = 1; ours = /ramdisk/ }
 	report {
 		if (ours && $0 ~ bad) print
