@@ -65,11 +65,11 @@ kernel_has() {
 MARK=0
 mark() {
 	MARK=$((MARK + 1))
-	MARK_TAG=$BASHPID-$MARK
-	echo "rdtest: mark $MARK_TAG" >/dev/kmsg
+	MARK_LINE="rdtest: mark $BASHPID-$MARK"
+	echo "$MARK_LINE" >/dev/kmsg
 }
 dmesg_since() {
-	dmesg | awk -v mark="rdtest: mark $MARK_TAG\$" 'on; $0 ~ mark { on = 1 }'
+	dmesg | awk -v mark="$MARK_LINE\$" 'on; $0 ~ mark { on = 1 }'
 }
 
 CASES=0
@@ -102,7 +102,7 @@ run_case() {
 	cleanup_ramdisk
 	# Two processes, not five: under TCG each costs a tenth of a second,
 	# and every case pays them.
-	bad=$(dmesg | kernel_log_findings "rdtest: mark $MARK_TAG\$")
+	bad=$(dmesg | kernel_log_findings "$MARK_LINE\$")
 	[ -z "$bad" ] || bad=$(head -n 3 <<<"$bad")
 	if { [ $status -eq 0 ] || [ $status -eq "$SKIP_STATUS" ]; } && [ -n "$bad" ]; then
 		status=1
